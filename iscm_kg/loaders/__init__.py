@@ -1,0 +1,1 @@
+"""Loaders: each turns one or more curated tables into named graphs of the dataset."""

@@ -1,0 +1,149 @@
+"""Mechanisms (the 30 ISCMs of Annex 2 and the other processes the sources name), their names and the
+regions they cover."""
+
+from __future__ import annotations
+
+import hashlib
+
+from rdflib import Literal
+
+from ..context import BuildContext
+from ..namespaces import DCTERMS, ISCM, RDF, RDFS, SKOS
+from ..tables import read_table
+from .common import add_text, integer, note, slug, sourced_record, year
+
+TYPES = {
+    "rcp": ISCM.RegionalConsultativeProcess,
+    "irf": ISCM.InterregionalForum,
+    "global": ISCM.GlobalProcess,
+    "other": ISCM.MigrationDialogue,
+}
+MECHANISM_COLUMNS = ["key", "annex2_no", "name_as_printed", "type", "declared_member_count", "year_established",
+                     "establishment_note", "status", "regions_text", "associated_text", "chair_text",
+                     "secretariat_text", "iom_role_text", "successor_of", "description", "source", "line",
+                     "section"]
+VERBATIM = {
+    "regions_text": ISCM.regionsText,
+    "associated_text": ISCM.associatedOrganizationsText,
+    "chair_text": ISCM.chairText,
+    "secretariat_text": ISCM.secretariatText,
+    "iom_role_text": ISCM.iomRoleText,
+}
+
+
+def read_mechanisms(ctx: BuildContext) -> None:
+    rows = read_table(ctx.data_dir / "mechanisms.csv", MECHANISM_COLUMNS, ["note"], key="key")
+    for row in rows:
+        ctx.mechanisms[row["key"]] = row
+
+
+def load_mechanisms(ctx: BuildContext, pref_labels: dict[str, str]) -> None:
+    regions = _read_regions(ctx)
+
+    def load(row) -> None:
+        key = row["key"]
+        iri = ctx.ids.thing("mechanism", key)
+        graph = sourced_record(ctx, row, "mechanisms", key)
+        kind = row["type"]
+        if kind not in TYPES:
+            raise row.error(f"type {kind!r} is not one of {', '.join(TYPES)}")
+        graph.add((iri, RDF.type, TYPES[kind]))
+        label = pref_labels.get(key) or row["name_as_printed"]
+        if not label:
+            raise row.error("no name: give name_as_printed or a pref name in names.csv")
+        graph.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
+        graph.add((iri, RDFS.label, Literal(label, lang="en")))
+        if row["name_as_printed"] and row["name_as_printed"] != label:
+            graph.add((iri, SKOS.altLabel, Literal(row["name_as_printed"], lang="en")))
+        number = integer(row, "annex2_no")
+        if number is not None:
+            graph.add((iri, ISCM.annex2Number, number))
+            if kind == "other":
+                raise row.error("an Annex 2 ISCM needs type rcp, irf or global")
+        count = integer(row, "declared_member_count")
+        if count is not None:
+            graph.add((iri, ISCM.declaredMemberCount, count))
+        founded = year(row, "year_established")
+        if founded is not None:
+            graph.add((iri, ISCM.yearEstablished, founded))
+        add_text(graph, iri, ISCM.establishmentNote, row["establishment_note"])
+        if row["status"]:
+            graph.add((iri, ISCM.status, ctx.concept(row, "status", row["status"], "status")))
+        for column, prop in VERBATIM.items():
+            add_text(graph, iri, prop, row[column])
+        for label_as_printed in filter(None, (r.strip() for r in row["regions_text"].split(" | "))):
+            if label_as_printed in ("Not applicable", "None"):
+                continue
+            if label_as_printed not in regions:
+                raise row.error(f"regions_text: region {label_as_printed!r} is not in annex2-regions.csv")
+            graph.add((iri, ISCM.coversRegion, ctx.ids.thing("region", regions[label_as_printed])))
+        if row["successor_of"]:
+            graph.add((iri, ISCM.successorOf, ctx.mechanism(row, row["successor_of"], "successor_of")))
+        add_text(graph, iri, DCTERMS.description, row["description"])
+        note(graph, iri, row)
+
+    ctx.collect(load, list(ctx.mechanisms.values()))
+
+
+def _read_regions(ctx: BuildContext) -> dict[str, str]:
+    rows = read_table(ctx.data_dir / "annex2-regions.csv", ["label", "key", "source", "line"], ["note"])
+    mapping: dict[str, str] = {}
+    scheme = ctx.ids.scheme("region")
+
+    def load(row) -> None:
+        if row["label"] in mapping:
+            raise row.error(f"duplicate label {row['label']!r}")
+        mapping[row["label"]] = row["key"]
+        graph = sourced_record(ctx, row, "regions", row["key"])
+        iri = ctx.ids.thing("region", row["key"])
+        graph.add((iri, RDF.type, SKOS.Concept))
+        graph.add((iri, SKOS.inScheme, scheme))
+        graph.add((iri, SKOS.topConceptOf, scheme))
+        graph.add((iri, SKOS.prefLabel, Literal(row["label"], lang="en")))
+        graph.add((iri, RDFS.label, Literal(row["label"], lang="en")))
+        note(graph, iri, row)
+        graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+        graph.add((scheme, SKOS.prefLabel, Literal("Regions covered by ISCMs (Annex 2)", lang="en")))
+        graph.add((scheme, RDFS.label, Literal("Regions covered by ISCMs (Annex 2)", lang="en")))
+
+    ctx.collect(load, rows)
+    return mapping
+
+
+NAME_KINDS = {"pref": None, "alt": SKOS.altLabel, "acronym": ISCM.acronym, "hidden": SKOS.hiddenLabel}
+
+
+def load_names(ctx: BuildContext) -> dict[str, str]:
+    """Every name variant; returns the pref name of each mechanism (organizations carry theirs)."""
+    rows = read_table(ctx.data_dir / "names.csv", ["entity", "name", "kind", "source", "line"], ["note", "quote",
+                                                                                               "section"])
+    prefs: dict[str, str] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+
+    def load(row) -> None:
+        entity, name, kind = row["entity"], row["name"], row["kind"]
+        if kind not in NAME_KINDS:
+            raise row.error(f"kind {kind!r} is not one of {', '.join(NAME_KINDS)}")
+        if not name:
+            raise row.error("empty name")
+        if not entity.startswith(("mech:", "org:")):
+            raise row.error(f"entity {entity!r} must be mech:key or org:key")
+        iri = ctx.party(row, entity, "entity")
+        marker = (entity, name, kind)
+        if marker in seen:
+            raise row.error(f"duplicate name {name!r} of {entity} (first on line {seen[marker]})")
+        seen[marker] = row.line
+        if kind == "pref":
+            if entity.startswith("org:"):
+                raise row.error("organizations take their pref name from organizations.csv")
+            key = entity[5:]
+            if key in prefs:
+                raise row.error(f"{entity} has two pref names")
+            prefs[key] = name
+            return
+        digest = hashlib.sha1(name.encode()).hexdigest()[:6]  # names that slug alike stay apart
+        graph = sourced_record(ctx, row, "names", f"{entity.replace(':', '-')}/{kind}-{slug(name)}-{digest}")
+        graph.add((iri, NAME_KINDS[kind], Literal(name, lang="en")))
+
+    ctx.collect(load, rows)
+    return prefs

@@ -1,0 +1,133 @@
+"""States, territories, groups of States and organizations."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from rdflib import Literal
+
+from ..context import BuildContext
+from ..namespaces import ISCM, ORG, PROV, RDF, RDFS, SKOS, WD, XSD
+from ..tables import read_table
+from .common import add_text, note, sourced_record
+
+# Parties recorded as one row for a whole set of States (memberships.csv, GFMD).
+GROUPS = {
+    "un-member-and-observer-states": "All UN Member States and UN Observer States",
+}
+
+
+def load_country_identifiers(ctx: BuildContext) -> None:
+    path = ctx.data_dir / "country-identifiers.csv"
+    rows = read_table(path, ["iso3", "iso2", "numeric", "name", "wikidata", "region", "subregion",
+                             "latitude", "longitude"], key=None)
+    for row in rows:
+        ctx.countries[row["iso3"]] = row
+    ctx.groups.update(GROUPS)
+
+
+def emit_countries(ctx: BuildContext, names: dict[str, set[str]]) -> None:
+    """Every country or territory referenced anywhere, with its codes, UN M49 region (from the
+    hdx-python-country package, offline) and Wikidata item. `names` holds the names the sources use."""
+    from hdx.location.country import Country
+
+    Country.set_use_live_default(False)
+    m49 = ctx.dataset.graph(ctx.ids.graph("m49"))
+    m49_scheme = ctx.ids.scheme("m49")
+    m49.add((m49_scheme, RDF.type, SKOS.ConceptScheme))
+    m49.add((m49_scheme, SKOS.prefLabel, Literal("UN M49 regions and sub-regions", lang="en")))
+    m49.add((m49_scheme, RDFS.label, Literal("UN M49 regions and sub-regions", lang="en")))
+    ctx.provenance.add((ctx.ids.graph("m49"), PROV.wasDerivedFrom, ctx.ids.thing("document", "hdx-country")))
+    for iso3 in sorted(ctx.used_countries):
+        row = ctx.countries[iso3]
+        info = Country.get_country_info_from_iso3(iso3) or {}
+        graph = ctx.record(row, "countries", iso3, "country-identifiers", row.line)
+        ctx.provenance.add((ctx.ids.graph("countries", iso3), PROV.wasDerivedFrom,
+                            ctx.ids.thing("document", "hdx-country")))
+        iri = ctx.ids.thing("state", iso3)
+        independent = info.get("Independent")
+        graph.add((iri, RDF.type, ISCM.Territory if independent == "N" else ISCM.State))
+        label = info.get("Preferred Term") or row["name"]
+        graph.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
+        graph.add((iri, RDFS.label, Literal(label, lang="en")))
+        alternatives = {row["name"], info.get("ISO Alt Term") or "", info.get("M49 English") or ""}
+        alternatives |= names.get(iso3, set())
+        for alt in sorted(a for a in alternatives if a and a != label):
+            graph.add((iri, SKOS.altLabel, Literal(alt, lang="en")))
+        graph.add((iri, ISCM.iso3166Alpha3, Literal(iso3)))
+        graph.add((iri, ISCM.iso3166Alpha2, Literal(row["iso2"])))
+        graph.add((iri, ISCM.iso3166Numeric, Literal(row["numeric"])))
+        if row["wikidata"]:
+            graph.add((iri, SKOS.exactMatch, WD[row["wikidata"]]))
+        for column, prop in (("latitude", ISCM.latitude), ("longitude", ISCM.longitude)):
+            try:
+                graph.add((iri, prop, Literal(Decimal(row[column]).quantize(Decimal("0.0001")),
+                                              datatype=XSD.decimal)))
+            except InvalidOperation:
+                pass
+        if info:
+            graph.add((iri, ISCM.m49Code, Literal(info["m49 numerical code"].zfill(3))))
+            region = _m49_concept(ctx, m49, info.get("Region Code"), info.get("Region Name"), None)
+            sub = _m49_concept(ctx, m49, info.get("Sub-region Code"), info.get("Sub-region Name"), region)
+            if region:
+                graph.add((iri, ISCM.m49Region, region))
+            if sub:
+                graph.add((iri, ISCM.m49SubRegion, sub))
+        else:
+            graph.add((iri, RDFS.comment, Literal(
+                f"{iso3} is not in the UN M49 taxonomy of hdx-python-country, so it has no M49 region here.",
+                lang="en")))
+
+
+def _m49_concept(ctx, graph, code, name, broader):
+    if not code or not name:
+        return None
+    code = code.zfill(3)
+    iri = ctx.ids.thing("m49", code)
+    graph.add((iri, RDF.type, SKOS.Concept))
+    graph.add((iri, SKOS.inScheme, ctx.ids.scheme("m49")))
+    graph.add((iri, SKOS.notation, Literal(code)))
+    graph.add((iri, SKOS.prefLabel, Literal(name, lang="en")))
+    graph.add((iri, RDFS.label, Literal(name, lang="en")))
+    if broader is not None:
+        graph.add((iri, SKOS.broader, broader))
+    else:
+        graph.add((iri, SKOS.topConceptOf, ctx.ids.scheme("m49")))
+    return iri
+
+
+def emit_groups(ctx: BuildContext) -> None:
+    for key, label in ctx.groups.items():
+        graph = ctx.dataset.graph(ctx.ids.graph("groups", key))
+        ctx.provenance.add((ctx.ids.graph("groups", key), PROV.wasDerivedFrom,
+                            ctx.ids.thing("document", "memberships")))
+        iri = ctx.ids.thing("group", key)
+        graph.add((iri, RDF.type, ISCM.StateGroup))
+        graph.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
+        graph.add((iri, RDFS.label, Literal(label, lang="en")))
+
+
+def load_organizations(ctx: BuildContext) -> None:
+    path = ctx.data_dir / "organizations.csv"
+    rows = read_table(path, ["key", "pref_label", "acronym", "kind", "part_of", "source", "line"], ["note"],
+                      key="key")
+    for row in rows:
+        ctx.organizations[row["key"]] = row
+
+    def load(row) -> None:
+        iri = ctx.ids.thing("organization", row["key"])
+        graph = sourced_record(ctx, row, "organizations", row["key"])
+        if not row["pref_label"]:
+            raise row.error("empty pref_label")
+        graph.add((iri, RDF.type, ISCM.Organization))
+        add_text(graph, iri, SKOS.prefLabel, row["pref_label"])
+        add_text(graph, iri, RDFS.label, row["pref_label"])
+        add_text(graph, iri, ISCM.acronym, row["acronym"])
+        graph.add((iri, ORG.classification, ctx.concept(row, "organization-kind", row["kind"], "kind")))
+        if row["part_of"]:
+            if row["part_of"] not in ctx.organizations:
+                raise row.error(f"part_of: unknown organization {row['part_of']!r}")
+            graph.add((iri, ORG.subOrganizationOf, ctx.ids.thing("organization", row["part_of"])))
+        note(graph, iri, row)
+
+    ctx.collect(load, rows)

@@ -1,0 +1,150 @@
+"""Running a query from the command line on the built store, natively in Oxigraph. Query files in queries/
+declare parameters in their header (`# param: name (type) description`), bound with VALUES."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .paths import QUERIES
+
+HEADER = re.compile(r"^#\s*(\w[\w-]*)\s*:\s*(.*)$")
+PARAM = re.compile(r"^(\w+)\s*(?:\((\w+)\))?\s*(.*)$")
+
+
+@dataclass
+class QueryFile:
+    """A query of queries/ with its header: title, description, parameters (name -> (type, text))."""
+
+    name: str
+    path: Path
+    text: str
+    title: str = ""
+    description: str = ""
+    params: dict[str, tuple[str, str]] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+
+    def bind(self, values: dict[str, str]) -> str:
+        """The query with each parameter bound: `VALUES ?name { value }` inserted after the first `{` of
+        WHERE. Values are written as RDF terms (IRIs in <>, strings quoted) and checked first."""
+        unknown = set(values) - set(self.params)
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
+                             f"{self.name} takes {', '.join(self.params) or 'none'}")
+        merged = {**self.defaults, **values}
+        clauses = []
+        for name, value in merged.items():
+            kind = self.params[name][0]
+            clauses.append(f"VALUES ?{name} {{ {_term(name, kind, value)} }}")
+        if not clauses:
+            return self.text
+        match = re.search(r"WHERE\s*\{", self.text, re.IGNORECASE)
+        if not match:
+            raise ValueError(f"{self.name}: no WHERE clause to bind parameters into")
+        return self.text[: match.end()] + "\n  " + "\n  ".join(clauses) + self.text[match.end():]
+
+
+def _term(name: str, kind: str, value: str) -> str:
+    if kind == "iri":
+        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
+            raise ValueError(f"parameter {name}: {value!r} is not an IRI")
+        return f"<{value}>"
+    if kind == "integer":
+        if not re.fullmatch(r"-?\d+", value):
+            raise ValueError(f"parameter {name}: {value!r} is not an integer")
+        return value
+    if kind == "decimal":
+        if not re.fullmatch(r"-?\d+(\.\d+)?", value):
+            raise ValueError(f"parameter {name}: {value!r} is not a number")
+        return value
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def load_query(path: Path) -> QueryFile:
+    text = path.read_text(encoding="utf-8")
+    query = QueryFile(path.stem, path, text)
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = HEADER.match(line)
+        if not match:
+            continue
+        key, value = match.group(1).lower(), match.group(2).strip()
+        if key == "title":
+            query.title = value
+        elif key == "description":
+            query.description = (query.description + " " + value).strip()
+        elif key == "param":
+            param = PARAM.match(value)
+            if param:
+                query.params[param.group(1)] = (param.group(2) or "string", param.group(3))
+        elif key == "default":
+            name, _, default = value.partition("=")
+            query.defaults[name.strip()] = default.strip()
+    return query
+
+
+def all_queries(folder: Path = QUERIES) -> dict[str, QueryFile]:
+    return {p.stem: load_query(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def open_store(dist: Path) -> ox.Store:
+    store_path = dist / "store"
+    if not store_path.exists():
+        raise FileNotFoundError(f"{store_path} not found: run `iscm-kg build` first")
+    return ox.Store.read_only(str(store_path))
+
+
+def run(store: ox.Store, sparql: str):
+    return store.query(sparql, use_default_graph_as_union=True)
+
+
+def run_cli_query(query: str | None, query_file: Path | None, params: tuple[str, ...], fmt: str, dist: Path,
+                  echo: Callable[[str], None]) -> None:
+    if query_file is not None:
+        path = query_file if query_file.exists() else QUERIES / f"{query_file.stem}.rq"
+        if not path.exists():
+            raise FileNotFoundError(f"query file {query_file} not found (nor in queries/)")
+        qf = load_query(path)
+        values = {}
+        for item in params:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise ValueError(f"--param {item!r}: write NAME=VALUE")
+            values[name] = value
+        sparql = qf.bind(values)
+    elif query:
+        sparql = query
+    else:
+        raise ValueError("give a query string or --file")
+    result = run(open_store(dist), sparql)
+    if isinstance(result, ox.QuerySolutions):
+        if fmt == "table":
+            echo(_table(result))
+            return
+        fmt_map = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+                   "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML}
+        echo(result.serialize(format=fmt_map[fmt]).decode("utf-8"))
+    elif isinstance(result, ox.QueryBoolean):
+        echo("true" if bool(result) else "false")
+    else:
+        echo(ox.serialize(result, format=ox.RdfFormat.TURTLE).decode("utf-8"))
+
+
+def _table(solutions: ox.QuerySolutions) -> str:
+    names = [v.value for v in solutions.variables]
+    rows = [[_show(s[n]) for n in names] for s in solutions]
+    widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+    line = lambda cells: " | ".join(c[:60].ljust(w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
+    return "\n".join([line(names), "-+-".join("-" * w for w in widths), *map(line, rows), f"({len(rows)} rows)"])
+
+
+def _show(term) -> str:
+    if term is None:
+        return ""
+    return term.value if hasattr(term, "value") else str(term)

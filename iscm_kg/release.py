@@ -1,0 +1,253 @@
+"""Writing a release: dumps, VoID + DCAT, the validation report and an Oxigraph store, into a new folder
+that replaces the previous release only once everything is written and valid (dist/ is a symlink).
+
+Deterministic: the same inputs give the same bytes in every dump (quads are sorted, no blank nodes, no
+timestamps); only build-info.json records when the build ran."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .build import build_dataset
+from .errors import DataError
+from .namespaces import DEFAULT_BASE
+from .validate import ValidationReport, validate_dataset
+
+PREFIXES = {
+    "iscm": DEFAULT_BASE + "ontology#",
+    "org": "http://www.w3.org/ns/org#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dct": "http://purl.org/dc/terms/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "wd": "http://www.wikidata.org/entity/",
+    "mech": DEFAULT_BASE + "id/mechanism/",
+    "state": DEFAULT_BASE + "id/state/",
+    "orgn": DEFAULT_BASE + "id/organization/",
+    "role": DEFAULT_BASE + "id/role/",
+    "theme": DEFAULT_BASE + "id/theme/",
+}
+DUMPS = {
+    "iscm-kg.nq": ("application/n-quads", ox.RdfFormat.N_QUADS),
+    "iscm-kg.trig": ("application/trig", ox.RdfFormat.TRIG),
+    "iscm-kg.ttl": ("text/turtle", ox.RdfFormat.TURTLE),
+    "iscm-kg.jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
+}
+BASE_IRI = re.compile(r"<" + re.escape(DEFAULT_BASE))
+
+
+def base_iri() -> str:
+    """The base IRI of the release: ISCM_KG_BASE, else https://w3id.org/iscm/ (must end with / or #)."""
+    base = os.environ.get("ISCM_KG_BASE", DEFAULT_BASE)
+    if not base.endswith(("/", "#")) or not re.match(r"^https?://", base):
+        raise DataError(Path("ISCM_KG_BASE"), None, f"base IRI {base!r} must be http(s) and end with / or #")
+    return base
+
+
+def canonical_nquads(dataset, base: str) -> bytes:
+    """All quads, one per line, sorted: the canonical form every other file is made from."""
+    text = dataset.serialize(format="nquads")
+    lines = sorted({line for line in text.splitlines() if line.strip()})
+    body = "\n".join(lines) + "\n"
+    if base != DEFAULT_BASE:
+        body = BASE_IRI.sub("<" + base, body)
+    return body.encode("utf-8")
+
+
+def write_release(data_dir: Path, ontology_dir: Path, shapes_dir: Path, dist: Path,
+                  echo: Callable[[str], None] = print) -> dict:
+    """Build, validate and write a release. Raises DataError(s) and writes nothing on bad input or on
+    SHACL violations."""
+    base = base_iri()
+    echo("building the dataset from data/ ...")
+    result = build_dataset(data_dir, ontology_dir)
+    echo("validating with shapes/ ...")
+    report = validate_dataset(result.dataset, result.ontology, shapes_dir)
+    if report.violations:
+        raise DataError(shapes_dir, None, f"{len(report.violations)} SHACL violations; nothing written.\n"
+                        + report.text())
+    nquads = canonical_nquads(result.dataset, base)
+    version = hashlib.sha256(nquads).hexdigest()[:16]
+    dist = dist.absolute()
+    releases = dist.parent / ".releases"
+    releases.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{version}.", dir=releases))
+    try:
+        echo(f"writing release {version} ...")
+        summary = _write_files(staging, nquads, report, version, base)
+        final = releases / f"{version}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
+        staging.rename(final)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _switch(dist, final)
+    _prune(releases, keep={final.name})
+    summary["path"] = str(dist)
+    return summary
+
+
+def _write_files(folder: Path, nquads: bytes, report: ValidationReport, version: str, base: str) -> dict:
+    quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
+    prefixes = {k: v.replace(DEFAULT_BASE, base) for k, v in PREFIXES.items()}
+    (folder / "iscm-kg.nq").write_bytes(nquads)
+    ox.serialize(quads, str(folder / "iscm-kg.trig"), ox.RdfFormat.TRIG, prefixes=prefixes)
+    triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+    ox.serialize(triples, str(folder / "iscm-kg.ttl"), ox.RdfFormat.TURTLE, prefixes=prefixes)
+    ox.serialize(quads, str(folder / "iscm-kg.jsonld"), ox.RdfFormat.JSON_LD)
+    ox.serialize(report.triples(base), str(folder / "validation-report.ttl"), ox.RdfFormat.TURTLE,
+                 prefixes={"sh": "http://www.w3.org/ns/shacl#"})
+    (folder / "validation-report.md").write_text(report.markdown(), encoding="utf-8")
+    store = ox.Store(str(folder / "store"))
+    store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+    store.optimize()
+    del store
+    stats = _statistics(quads, base)
+    void = _void(folder, stats, base, version)
+    ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=prefixes)
+    checksums = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
+                 for name in sorted([*DUMPS, "void.ttl", "validation-report.ttl", "validation-report.md"])}
+    (folder / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in checksums.items()), encoding="utf-8")
+    info = {
+        "dataset_version": version,
+        "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "base_iri": base,
+        "triples": stats["triples"],
+        "quads": len(quads),
+        "graphs": stats["graphs"],
+        "triples_per_source_table": stats["tables"],
+        "violations": len(report.violations),
+        "warnings": len(report.warnings),
+        "infos": len(report.infos),
+        "conforms": not report.violations,
+        "checksums": checksums,
+    }
+    (folder / "build-info.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return info
+
+
+def _statistics(quads: list[ox.Quad], base: str) -> dict:
+    graph_prefix = base + "graph/"
+    tables: Counter[str] = Counter()
+    graphs: set[str] = set()
+    classes: Counter[str] = Counter()
+    properties: Counter[str] = Counter()
+    subjects: set[str] = set()
+    triples: set[tuple] = set()
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    for q in quads:
+        name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else ""
+        graphs.add(name)
+        table = name[len(graph_prefix):].split("/", 1)[0] if name.startswith(graph_prefix) else "default"
+        tables[table] += 1
+        triple = (q.subject, q.predicate, q.object)
+        if triple in triples:
+            continue
+        triples.add(triple)
+        subjects.add(str(q.subject))
+        properties[q.predicate.value] += 1
+        if q.predicate.value == rdf_type and isinstance(q.object, ox.NamedNode):
+            classes[q.object.value] += 1
+    return {"triples": len(triples), "graphs": len(graphs), "tables": dict(sorted(tables.items())),
+            "classes": classes, "properties": properties, "subjects": len(subjects)}
+
+
+def _void(folder: Path, stats: dict, base: str, version: str) -> list[ox.Triple]:
+    """VoID (statistics, partitions, dumps, endpoint) and DCAT (distributions with checksums)."""
+    N, L = ox.NamedNode, ox.Literal
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    void, dcat, dct = "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
+    spdx = "http://spdx.org/rdf/terms#"
+    xsd_int = N("http://www.w3.org/2001/XMLSchema#integer")
+    ds = N(base + "id/dataset/iscm-kg")
+    out: list[ox.Triple] = []
+
+    def add(s, p, o):
+        out.append(ox.Triple(s, N(p), o))
+
+    add(ds, rdf + "type", N(void + "Dataset"))
+    add(ds, rdf + "type", N(dcat + "Dataset"))
+    add(ds, dct + "title", L("ISCM knowledge graph", language="en"))
+    add(ds, "http://www.w3.org/2000/01/rdf-schema#label", L("ISCM knowledge graph", language="en"))
+    add(ds, dct + "description", L(
+        "Inter-State consultation mechanisms on migration (ISCMs), their members, observers, partners, chairs and "
+        "secretariats, thematic foci, cooperation and overlaps, from IOM's 2019 assessment of ISCMs and its "
+        "per-ISCM summaries, with public membership sources. Every fact carries its source.", language="en"))
+    add(ds, dct + "license", N("https://opendatacommons.org/licenses/odbl/1-0/"))
+    add(ds, dct + "rights", L("Country identifiers: Data by Countries States Cities Database, "
+                              "https://github.com/dr5hn/countries-states-cities-database | ODbL v1.0. "
+                              "Source texts: © 2019 International Organization for Migration (IOM).", language="en"))
+    add(ds, dct + "hasVersion", L(version))
+    add(ds, dct + "source", N(base + "id/document/report"))
+    add(ds, void + "uriSpace", L(base + "id/"))
+    add(ds, void + "sparqlEndpoint", N(base + "sparql"))
+    add(ds, void + "vocabulary", N(base + "ontology#"))
+    add(ds, void + "triples", L(str(stats["triples"]), datatype=xsd_int))
+    add(ds, void + "distinctSubjects", L(str(stats["subjects"]), datatype=xsd_int))
+    add(ds, void + "properties", L(str(len(stats["properties"])), datatype=xsd_int))
+    add(ds, void + "classes", L(str(len(stats["classes"])), datatype=xsd_int))
+    for name, (media, _fmt) in sorted(DUMPS.items()):
+        dist = N(f"{base}id/dataset/iscm-kg/{name}")
+        add(ds, void + "dataDump", N(f"{base}download/{name}"))
+        add(ds, dcat + "distribution", dist)
+        add(dist, rdf + "type", N(dcat + "Distribution"))
+        add(dist, dcat + "downloadURL", N(f"{base}download/{name}"))
+        add(dist, dcat + "mediaType", L(media))
+        add(dist, dcat + "byteSize", L(str((folder / name).stat().st_size), datatype=xsd_int))
+        checksum = N(f"{base}id/dataset/iscm-kg/{name}#sha256")
+        add(dist, spdx + "checksum", checksum)
+        add(checksum, spdx + "algorithm", N(spdx + "checksumAlgorithm_sha256"))
+        add(checksum, spdx + "checksumValue", L(hashlib.sha256((folder / name).read_bytes()).hexdigest()))
+    for table, count in sorted(stats["tables"].items()):
+        subset = N(f"{base}id/dataset/iscm-kg/{table}")
+        add(ds, void + "subset", subset)
+        add(subset, rdf + "type", N(void + "Dataset"))
+        add(subset, dct + "title", L(f"Named graphs from {table}", language="en"))
+        add(subset, void + "triples", L(str(count), datatype=xsd_int))
+    for cls, count in sorted(stats["classes"].items()):
+        part = N(f"{base}id/dataset/iscm-kg/class/{hashlib.sha1(cls.encode()).hexdigest()[:10]}")
+        add(ds, void + "classPartition", part)
+        add(part, void + "class", N(cls))
+        add(part, void + "entities", L(str(count), datatype=xsd_int))
+    for prop, count in sorted(stats["properties"].items()):
+        part = N(f"{base}id/dataset/iscm-kg/property/{hashlib.sha1(prop.encode()).hexdigest()[:10]}")
+        add(ds, void + "propertyPartition", part)
+        add(part, void + "property", N(prop))
+        add(part, void + "triples", L(str(count), datatype=xsd_int))
+    return out
+
+
+def _switch(dist: Path, target: Path) -> None:
+    """Point dist at the new release in one atomic rename."""
+    if dist.exists() and not dist.is_symlink():
+        backup = dist.parent / ".releases" / f"replaced-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
+        dist.rename(backup)
+    link = dist.parent / f".{dist.name}.new-{os.getpid()}"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(os.path.relpath(target, dist.parent))
+    os.replace(link, dist)
+
+
+def _prune(releases: Path, keep: set[str], keep_last: int = 2) -> None:
+    """Keep the current release and the one before it (a server may still be reading it)."""
+    entries = sorted((p for p in releases.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[keep_last:]:
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)

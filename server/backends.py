@@ -1,0 +1,580 @@
+"""Where queries are evaluated: the embedded Oxigraph store (default) or a remote SPARQL 1.1 endpoint.
+
+Both answer the same small interface, used by the protocol blueprints and by any other blueprint
+through ``app.extensions["iscm_backend"]``:
+
+- ``query(text, dataset, base_iri, chooser)`` evaluates a query natively and serializes the results
+  into a :class:`~server.results.Spool`, in the format ``chooser(kind)`` picks once the kind of result
+  (``"results"`` or ``"rdf"``) is known;
+- ``update(text, using, using_named, base_iri)``;
+- graph operations for the Graph Store Protocol, ``named_graphs()``, ``ping()`` and ``version``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import requests
+
+from . import sparql_text
+from .negotiation import RDF, RESULTS, Format
+from .results import Spool
+
+log = logging.getLogger(__name__)
+
+Chooser = Callable[[str], "Format | None"]
+
+
+# --- errors the protocol layer turns into HTTP statuses ---------------------------------------------
+
+
+class QuerySyntaxError(ValueError):
+    """The query or update text is not valid SPARQL (400)."""
+
+
+class NotAcceptable(Exception):
+    """No serialization of this kind of result fits the client's Accept header (406)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class BadData(ValueError):
+    """An RDF payload could not be parsed (400)."""
+
+
+class BackendError(RuntimeError):
+    """The engine or the remote endpoint failed (500 / 502)."""
+
+
+class BackendUnavailable(BackendError):
+    """There is no dataset to serve, or the remote endpoint cannot be reached (503)."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset named by the protocol parameters; ``specified`` is False when none were given."""
+
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    specified: bool = False
+
+
+@dataclass
+class QueryOutcome:
+    kind: str
+    fmt: Format
+    spool: Spool
+    truncated: bool = False
+
+
+@dataclass
+class DatasetVersion:
+    """What HTTP validators are derived from. ``tag`` is None when the data can change unseen."""
+
+    tag: str | None
+    last_modified: datetime | None
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def read_build_info(dist: Path | None) -> dict[str, Any]:
+    """The release's build-info.json ({} when there is none or it cannot be read)."""
+    if dist is None:
+        return {}
+    path = Path(dist) / "build-info.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).replace(microsecond=0)
+
+
+def _short(message: str, limit: int = 300) -> str:
+    """An engine message cut to a readable length (Oxigraph lists every token it expected)."""
+    return message if len(message) <= limit else message[:limit].rstrip() + " ..."
+
+
+def _iri(value: str) -> ox.NamedNode:
+    return ox.NamedNode(value)
+
+
+def _graph(graph: str | None) -> ox.NamedNode | ox.DefaultGraph:
+    return ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+
+
+def parse_rdf(data: bytes, rdf_format: ox.RdfFormat, base_iri: str | None) -> list[ox.Triple]:
+    """The triples of an RDF payload (quads in named graphs are refused: this is for one graph)."""
+    try:
+        return [
+            quad.triple
+            for quad in ox.parse(
+                data, format=rdf_format, base_iri=base_iri, without_named_graphs=True, rename_blank_nodes=True
+            )
+        ]
+    except (SyntaxError, ValueError) as exc:
+        raise BadData(f"the request body is not valid {rdf_format.name}: {exc}") from None
+
+
+class Backend:
+    """The interface; see the module documentation."""
+
+    name = "backend"
+    writable = False
+    # True when an overrunning query keeps burning CPU in this process (the worker must be recycled).
+    runs_in_process = False
+
+    def query(self, text: str, dataset: Dataset, base_iri: str | None, chooser: Chooser) -> QueryOutcome:
+        raise NotImplementedError
+
+    def update(self, text: str, using: list[str], using_named: list[str], base_iri: str | None) -> None:
+        raise NotImplementedError
+
+    @property
+    def version(self) -> DatasetVersion:
+        raise NotImplementedError
+
+    def ping(self) -> bool:
+        raise NotImplementedError
+
+    def named_graphs(self, limit: int = 1000) -> list[str]:
+        raise NotImplementedError
+
+    def graph_exists(self, graph: str | None) -> bool:
+        raise NotImplementedError
+
+    def dump_graph(self, graph: str | None, fmt: Format, sink: Spool) -> None:
+        raise NotImplementedError
+
+    def write_graph(self, graph: str | None, triples: list[ox.Triple], replace: bool) -> bool:
+        """Replace or add to a graph; True if the graph was created."""
+        raise NotImplementedError
+
+    def delete_graph(self, graph: str | None) -> bool:
+        """Drop a graph (clear the default graph); False if it did not exist."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release what the backend holds."""
+
+
+# --- the embedded store -----------------------------------------------------------------------------
+
+
+class EmbeddedBackend(Backend):
+    """pyoxigraph in this process: read-only on the release's store, or read-write when updates are on.
+
+    The store is opened lazily, after the server forked its workers (RocksDB handles do not survive
+    a fork), and at most once per process.
+    """
+
+    name = "oxigraph-embedded"
+    runs_in_process = True
+
+    def __init__(
+        self,
+        dist: Path | None,
+        store_path: Path | None = None,
+        writable: bool = False,
+        union_default_graph: bool = True,
+    ) -> None:
+        self.dist = Path(dist).resolve() if dist is not None else None
+        self.store_path = Path(store_path) if store_path else (self.dist / "store" if self.dist else None)
+        self.writable = writable
+        self.union_default_graph = union_default_graph
+        self.info = read_build_info(self.dist)
+        self._store: ox.Store | None = None
+        self._source = "none"
+        self._lock = threading.Lock()
+        self._updates = 0
+        self._nonce = uuid.uuid4().hex[:8]
+        self._last_update: datetime | None = None
+
+    # opening
+    @property
+    def store(self) -> ox.Store:
+        store = self._store
+        if store is None:
+            with self._lock:
+                if self._store is None:
+                    self._store = self._open()
+                store = self._store
+        return store
+
+    def _open(self) -> ox.Store:
+        path = self.store_path
+        if self.writable:
+            if path is None:
+                raise BackendUnavailable("updates are on but no store path is configured (ISCM_KG_STORE)")
+            self._source = f"store {path} (read-write)"
+            return ox.Store(str(path))
+        if path is not None and (path / "CURRENT").exists():
+            self._source = f"store {path} (read-only)"
+            return ox.Store.read_only(str(path))
+        dump = self.dist / "iscm-kg.nq" if self.dist else None
+        if dump is not None and dump.exists():
+            store = ox.Store()
+            store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+            self._source = f"{dump} (loaded in memory)"
+            return store
+        raise BackendUnavailable(
+            f"no dataset to serve: no store at {path} and no iscm-kg.nq in {self.dist}; run `iscm-kg build`"
+        )
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    # queries
+    def query(self, text: str, dataset: Dataset, base_iri: str | None, chooser: Chooser) -> QueryOutcome:
+        kwargs: dict[str, Any] = {}
+        if dataset.specified:
+            kwargs["default_graph"] = [_iri(g) for g in dataset.default_graphs]
+            kwargs["named_graphs"] = [_iri(g) for g in dataset.named_graphs]
+        elif self.union_default_graph and not _has_dataset_clause(text):
+            kwargs["use_default_graph_as_union"] = True
+        # pyoxigraph results may only be dropped by the thread that made them: keep them in
+        # _evaluate's frame, never in an exception's traceback that another thread would free.
+        outcome = self._evaluate(text, base_iri, kwargs, chooser)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def _evaluate(
+        self, text: str, base_iri: str | None, kwargs: dict[str, Any], chooser: Chooser
+    ) -> QueryOutcome | Exception:
+        store = self.store
+        try:
+            result = store.query(text, base_iri=base_iri, **kwargs)
+        except SyntaxError as exc:
+            return QuerySyntaxError(_short(str(exc)))
+        except (OSError, RuntimeError, ValueError) as exc:
+            return BackendError(f"query evaluation failed: {exc}")
+        kind = RDF if isinstance(result, ox.QueryTriples) else RESULTS
+        fmt = chooser(kind)
+        if fmt is None:
+            del result
+            return NotAcceptable(kind)
+        spool = Spool()
+        try:
+            result.serialize(spool, format=fmt.ox_format)
+        except (OSError, RuntimeError, ValueError) as exc:
+            spool.close()
+            message = f"query evaluation failed: {exc}"
+            del result, exc
+            return BackendError(message)
+        del result
+        return QueryOutcome(kind, fmt, spool)
+
+    def update(self, text: str, using: list[str], using_named: list[str], base_iri: str | None) -> None:
+        text = sparql_text.add_using_clauses(text, using, using_named)
+        store = self.store
+        try:
+            store.update(text, base_iri=base_iri)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(_short(str(exc))) from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise BackendError(f"update failed: {exc}") from None
+        finally:
+            self._changed()
+
+    def _changed(self) -> None:
+        self._updates += 1
+        self._last_update = datetime.now(UTC).replace(microsecond=0)
+
+    @property
+    def version(self) -> DatasetVersion:
+        base = str(self.info.get("dataset_version") or "unversioned")
+        built = _parse_time(self.info.get("built_at"))
+        if self.writable:
+            return DatasetVersion(
+                f"{base}.{self._nonce}.{self._updates}", self._last_update or built, self.info
+            )
+        return DatasetVersion(base if self.info.get("dataset_version") else None, built, self.info)
+
+    def ping(self) -> bool:
+        return bool(self.store.query("ASK {}"))
+
+    def named_graphs(self, limit: int = 1000) -> list[str]:
+        names = []
+        for graph in self.store.named_graphs():
+            if isinstance(graph, ox.NamedNode):
+                names.append(graph.value)
+            if len(names) >= limit:
+                break
+        return sorted(names)
+
+    # graphs
+    def graph_exists(self, graph: str | None) -> bool:
+        return graph is None or self.store.contains_named_graph(_iri(graph))
+
+    def dump_graph(self, graph: str | None, fmt: Format, sink: Spool) -> None:
+        rdf_format = fmt.ox_format
+        assert isinstance(rdf_format, ox.RdfFormat)
+        if rdf_format.supports_datasets:
+            ox.serialize(
+                self.store.quads_for_pattern(None, None, None, _graph(graph)), sink, format=rdf_format
+            )
+        else:
+            self.store.dump(sink, format=rdf_format, from_graph=_graph(graph))
+
+    def write_graph(self, graph: str | None, triples: list[ox.Triple], replace: bool) -> bool:
+        target = _graph(graph)
+        created = not self.graph_exists(graph)
+        try:
+            if replace and not created:
+                self.store.clear_graph(target)
+            if graph is not None:
+                self.store.add_graph(target)
+            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+        finally:
+            self._changed()
+        return created
+
+    def delete_graph(self, graph: str | None) -> bool:
+        if graph is None:
+            self.store.clear_graph(ox.DefaultGraph())
+            self._changed()
+            return True
+        if not self.store.contains_named_graph(_iri(graph)):
+            return False
+        self.store.remove_graph(_iri(graph))
+        self._changed()
+        return True
+
+    def close(self) -> None:
+        if self._store is not None and self.writable:
+            try:
+                self._store.flush()
+            except OSError:
+                pass
+        self._store = None
+
+
+def _has_dataset_clause(text: str) -> bool:
+    """True if the query names its own dataset (FROM / FROM NAMED), which then wins over the union."""
+    if "from" not in text.lower():
+        return False
+    return any(
+        t.kind == "word" and t.depth == 0 and t.upper == "FROM"
+        for t in sparql_text.tokens(sparql_text.unescape(text))
+    )
+
+
+# --- a remote SPARQL 1.1 endpoint ---------------------------------------------------------------------
+
+
+class RemoteBackend(Backend):
+    """Any SPARQL 1.1 endpoint (Oxigraph server, Fuseki, Virtuoso, QLever) reached over HTTP.
+
+    Results are passed through in the format negotiated with our client; graph operations are done
+    with SPARQL queries and updates, so any SPARQL 1.1 server works. The remote end decides whether
+    its default graph is the union of its named graphs (``oxigraph serve --union-default-graph``).
+    """
+
+    name = "remote"
+
+    def __init__(
+        self,
+        query_url: str,
+        update_url: str | None = None,
+        timeout: float = 30.0,
+        dist: Path | None = None,
+        writable: bool = False,
+        union_parameter: str | None = None,
+    ) -> None:
+        self.query_url = query_url
+        self.union_parameter = union_parameter
+        self.update_url = update_url or query_url
+        self.timeout = timeout
+        self.writable = writable
+        self.info = read_build_info(Path(dist).resolve() if dist else None)
+        self._local = threading.local()
+
+    @property
+    def source(self) -> str:
+        return f"remote endpoint {self.query_url}"
+
+    @property
+    def session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = "iscm-kg-sparql-endpoint"
+            self._local.session = session
+        return session
+
+    def _post(
+        self,
+        url: str,
+        data: dict[str, Any],
+        accept: str | None,
+        timeout: float | None = None,
+        stream: bool = False,
+    ) -> requests.Response:
+        headers = {"Accept": accept} if accept else {}
+        try:
+            return self.session.post(
+                url, data=data, headers=headers, timeout=(5, timeout or self.timeout), stream=stream
+            )
+        except requests.RequestException as exc:
+            raise BackendUnavailable(f"the SPARQL endpoint {url} cannot be reached: {exc}") from None
+
+    @staticmethod
+    def _with_base(text: str, base_iri: str | None) -> str:
+        return f"BASE <{base_iri}>\n{text}" if base_iri else text
+
+    def query(self, text: str, dataset: Dataset, base_iri: str | None, chooser: Chooser) -> QueryOutcome:
+        form = sparql_text.query_form(text)
+        kind = RDF if form in ("CONSTRUCT", "DESCRIBE") else RESULTS
+        fmt = chooser(kind)
+        if fmt is None:
+            raise NotAcceptable(kind)
+        data: dict[str, Any] = {"query": self._with_base(text, base_iri)}
+        if dataset.specified:
+            data["default-graph-uri"] = list(dataset.default_graphs)
+            data["named-graph-uri"] = list(dataset.named_graphs)
+        elif self.union_parameter and not _has_dataset_clause(text):
+            data[self.union_parameter] = ""
+        response = self._post(self.query_url, data, fmt.media_type, stream=True)
+        with response:
+            if response.status_code == 400:
+                raise QuerySyntaxError(_short(response.text))
+            if response.status_code == 406:
+                raise NotAcceptable(kind)
+            if response.status_code >= 300:
+                raise BackendError(
+                    f"the SPARQL endpoint answered {response.status_code}: {response.text[:500]}"
+                )
+            spool = Spool()
+            for chunk in response.iter_content(65_536):
+                spool.write(chunk)
+        return QueryOutcome(kind, fmt, spool)
+
+    def update(self, text: str, using: list[str], using_named: list[str], base_iri: str | None) -> None:
+        data: dict[str, Any] = {"update": self._with_base(text, base_iri)}
+        if using:
+            data["using-graph-uri"] = using
+        if using_named:
+            data["using-named-graph-uri"] = using_named
+        response = self._post(self.update_url, data, None)
+        with response:
+            if response.status_code == 400:
+                raise QuerySyntaxError(_short(response.text))
+            if response.status_code >= 300:
+                raise BackendError(
+                    f"the SPARQL endpoint answered {response.status_code}: {response.text[:500]}"
+                )
+
+    def _ask(self, text: str, timeout: float | None = None) -> bool:
+        response = self._post(self.query_url, {"query": text}, "application/sparql-results+json", timeout)
+        with response:
+            if response.status_code >= 300:
+                raise BackendError(f"the SPARQL endpoint answered {response.status_code}")
+            return bool(response.json().get("boolean"))
+
+    @property
+    def version(self) -> DatasetVersion:
+        # The remote data may change without us knowing: validators only when a release is declared
+        # (its build-info.json in the dist folder) and nothing writes through us.
+        if self.info.get("dataset_version") and not self.writable:
+            return DatasetVersion(
+                str(self.info["dataset_version"]), _parse_time(self.info.get("built_at")), self.info
+            )
+        return DatasetVersion(None, None, self.info)
+
+    def ping(self) -> bool:
+        return self._ask("ASK {}", timeout=5)
+
+    def named_graphs(self, limit: int = 1000) -> list[str]:
+        response = self._post(
+            self.query_url,
+            {"query": f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} }} LIMIT {int(limit)}"},
+            "application/sparql-results+json",
+        )
+        with response:
+            if response.status_code >= 300:
+                raise BackendError(f"the SPARQL endpoint answered {response.status_code}")
+            rows = response.json()["results"]["bindings"]
+        return sorted(row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri")
+
+    def graph_exists(self, graph: str | None) -> bool:
+        if graph is None:
+            return True
+        return self._ask(f"ASK {{ GRAPH <{graph}> {{ }} }}") or self._ask(
+            f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        )
+
+    def dump_graph(self, graph: str | None, fmt: Format, sink: Spool) -> None:
+        where = "?s ?p ?o" if graph is None else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
+        outcome = self.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", Dataset(), None, lambda kind: fmt
+        )
+        for chunk in outcome.spool.chunks():
+            sink.write(chunk)
+
+    def write_graph(self, graph: str | None, triples: list[ox.Triple], replace: bool) -> bool:
+        created = not self.graph_exists(graph)
+        target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
+        statements = []
+        if replace:
+            statements.append(f"DROP SILENT {target}")
+        if graph is not None:
+            statements.append(f"CREATE SILENT GRAPH <{graph}>")
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+        if body:
+            wrapped = body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}"
+            statements.append(f"INSERT DATA {{\n{wrapped}\n}}")
+        self.update(" ;\n".join(statements), [], [], None)
+        return created
+
+    def delete_graph(self, graph: str | None) -> bool:
+        if graph is not None and not self.graph_exists(graph):
+            return False
+        self.update("DROP DEFAULT" if graph is None else f"DROP GRAPH <{graph}>", [], [], None)
+        return True
+
+
+def create_backend(config: dict[str, Any]) -> Backend:
+    """The backend the configuration asks for (the embedded store unless BACKEND_URL is set)."""
+    if config.get("BACKEND_URL"):
+        return RemoteBackend(
+            config["BACKEND_URL"],
+            config.get("BACKEND_UPDATE_URL"),
+            timeout=float(config["QUERY_TIMEOUT"]) + 5,
+            dist=config.get("DIST"),
+            writable=bool(config.get("UPDATES_ENABLED")),
+            union_parameter=config.get("BACKEND_UNION_PARAMETER"),
+        )
+    store = config.get("STORE_PATH")
+    return EmbeddedBackend(
+        config.get("DIST"),
+        Path(store) if store else None,
+        writable=bool(config.get("UPDATES_ENABLED")),
+        union_default_graph=bool(config.get("UNION_DEFAULT_GRAPH", True)),
+    )

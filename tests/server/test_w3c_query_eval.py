@@ -1,0 +1,52 @@
+"""The W3C SPARQL 1.1 query-evaluation tests through our HTTP endpoint, against pyoxigraph in process.
+
+One server runs all the cases (updates on, to load each case's data; the default graph is the plain
+default graph here, as the tests define it). Each case passes when HTTP loses nothing: it must pass
+over HTTP whenever it passes in process. Both counts are printed at the end of the run (and written to
+test-artifacts/w3c-query-eval.json). Marked ``w3c_eval`` (deselect with ``-m "not w3c_eval"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from .conftest import W3C, Server, auth, start_ours
+from .w3c_eval import EvalTest, expected_result, load_eval_tests, passes, run_in_process, run_over_http
+
+TESTS = load_eval_tests(W3C / "manifest-sparql11-query.ttl") + load_eval_tests(W3C / "manifest-sparql11-results.ttl")
+OUTCOMES: dict[str, dict[str, object]] = {}
+
+pytestmark = pytest.mark.w3c_eval
+
+
+@pytest.fixture(scope="module")
+def eval_server(server_tmp: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    env = {"ISCM_KG_UPDATES": "1", "ISCM_KG_UPDATE_TOKEN": auth()["Authorization"].split()[1],
+           "ISCM_KG_STORE": str(tmp_path_factory.mktemp("w3c-eval") / "store"),
+           "ISCM_KG_UNION_DEFAULT_GRAPH": "0", "ISCM_KG_RESULT_CACHE_ENTRIES": "0"}
+    server = start_ours("w3c-eval", server_tmp, tmp_path_factory.mktemp("no-release"), workers=1, env=env)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[requests.Session]:
+    with requests.Session() as s:
+        yield s
+
+
+def test_the_suite_is_there() -> None:
+    assert len(TESTS) > 200
+
+
+@pytest.mark.parametrize("test", TESTS, ids=lambda t: t.id)
+def test_w3c_query_evaluation(test: EvalTest, eval_server: Server, session: requests.Session) -> None:
+    expected = expected_result(test)
+    in_process, in_process_problem = passes(lambda: run_in_process(test), expected)
+    over_http, http_problem = passes(lambda: run_over_http(test, eval_server.url, auth(), session), expected)
+    OUTCOMES[test.id] = {"in_process": in_process, "http": over_http, "problem": http_problem or in_process_problem}
+    assert over_http or not in_process, f"lost over HTTP: {http_problem}"
