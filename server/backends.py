@@ -312,9 +312,7 @@ class EmbeddedBackend(Backend):
         base = str(self.info.get("dataset_version") or "unversioned")
         built = _parse_time(self.info.get("built_at"))
         if self.writable:
-            return DatasetVersion(
-                f"{base}.{self._nonce}.{self._updates}", self._last_update or built, self.info
-            )
+            return DatasetVersion(f"{base}.{self._nonce}.{self._updates}", self._last_update or built, self.info)
         return DatasetVersion(base if self.info.get("dataset_version") else None, built, self.info)
 
     def ping(self) -> bool:
@@ -337,9 +335,7 @@ class EmbeddedBackend(Backend):
         rdf_format = fmt.ox_format
         assert isinstance(rdf_format, ox.RdfFormat)
         if rdf_format.supports_datasets:
-            ox.serialize(
-                self.store.quads_for_pattern(None, None, None, _graph(graph)), sink, format=rdf_format
-            )
+            ox.serialize(self.store.quads_for_pattern(None, None, None, _graph(graph)), sink, format=rdf_format)
         else:
             self.store.dump(sink, format=rdf_format, from_graph=_graph(graph))
 
@@ -381,8 +377,7 @@ def _has_dataset_clause(text: str) -> bool:
     if "from" not in text.lower():
         return False
     return any(
-        t.kind == "word" and t.depth == 0 and t.upper == "FROM"
-        for t in sparql_text.tokens(sparql_text.unescape(text))
+        t.kind == "word" and t.depth == 0 and t.upper == "FROM" for t in sparql_text.tokens(sparql_text.unescape(text))
     )
 
 
@@ -468,9 +463,7 @@ class RemoteBackend(Backend):
             if response.status_code == 406:
                 raise NotAcceptable(kind)
             if response.status_code >= 300:
-                raise BackendError(
-                    f"the SPARQL endpoint answered {response.status_code}: {response.text[:500]}"
-                )
+                raise BackendError(f"the SPARQL endpoint answered {response.status_code}: {response.text[:500]}")
             spool = Spool()
             for chunk in response.iter_content(65_536):
                 spool.write(chunk)
@@ -487,9 +480,7 @@ class RemoteBackend(Backend):
             if response.status_code == 400:
                 raise QuerySyntaxError(_short(response.text))
             if response.status_code >= 300:
-                raise BackendError(
-                    f"the SPARQL endpoint answered {response.status_code}: {response.text[:500]}"
-                )
+                raise BackendError(f"the SPARQL endpoint answered {response.status_code}: {response.text[:500]}")
 
     def _ask(self, text: str, timeout: float | None = None) -> bool:
         response = self._post(self.query_url, {"query": text}, "application/sparql-results+json", timeout)
@@ -503,9 +494,7 @@ class RemoteBackend(Backend):
         # The remote data may change without us knowing: validators only when a release is declared
         # (its build-info.json in the dist folder) and nothing writes through us.
         if self.info.get("dataset_version") and not self.writable:
-            return DatasetVersion(
-                str(self.info["dataset_version"]), _parse_time(self.info.get("built_at")), self.info
-            )
+            return DatasetVersion(str(self.info["dataset_version"]), _parse_time(self.info.get("built_at")), self.info)
         return DatasetVersion(None, None, self.info)
 
     def ping(self) -> bool:
@@ -526,15 +515,11 @@ class RemoteBackend(Backend):
     def graph_exists(self, graph: str | None) -> bool:
         if graph is None:
             return True
-        return self._ask(f"ASK {{ GRAPH <{graph}> {{ }} }}") or self._ask(
-            f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        )
+        return self._ask(f"ASK {{ GRAPH <{graph}> {{ }} }}") or self._ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
 
     def dump_graph(self, graph: str | None, fmt: Format, sink: Spool) -> None:
         where = "?s ?p ?o" if graph is None else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
-        outcome = self.query(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", Dataset(), None, lambda kind: fmt
-        )
+        outcome = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", Dataset(), None, lambda kind: fmt)
         for chunk in outcome.spool.chunks():
             sink.write(chunk)
 

@@ -66,9 +66,7 @@ SETTINGS: dict[str, tuple[str, Any, Any]] = {
 }
 
 
-def load_config(
-    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
-) -> dict[str, Any]:
+def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Return the settings: defaults, then environment variables, then ``overrides``."""
     environ = os.environ if environ is None else environ
     config: dict[str, Any] = {}
@@ -88,7 +86,5 @@ def load_config(
     if isinstance(config.get("SERVICE_ALLOWLIST"), str):
         config["SERVICE_ALLOWLIST"] = _list(config["SERVICE_ALLOWLIST"])
     if config["UPDATES_ENABLED"] and not config.get("UPDATE_TOKEN"):
-        raise ValueError(
-            "updates are switched on (ISCM_KG_UPDATES) but no token is set (ISCM_KG_UPDATE_TOKEN)"
-        )
+        raise ValueError("updates are switched on (ISCM_KG_UPDATES) but no token is set (ISCM_KG_UPDATE_TOKEN)")
     return config

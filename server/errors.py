@@ -50,9 +50,10 @@ def error_response(
     """The response for an error, in JSON or plain text as the client prefers."""
     title = _TITLES.get(status, "Error")
     accept = request.accept_mimetypes if request else None
-    wants_json = bool(accept) and accept.best_match(
-        ["text/plain", "application/problem+json", "application/json"]
-    ) in ("application/problem+json", "application/json")
+    wants_json = bool(accept) and accept.best_match(["text/plain", "application/problem+json", "application/json"]) in (
+        "application/problem+json",
+        "application/json",
+    )
     if wants_json:
         problem: dict[str, object] = {
             "type": "about:blank",

@@ -117,9 +117,7 @@ def _read(graph: str | None) -> Response:
     spool = _run(dump, float(current_app.config["QUERY_TIMEOUT"]))
     if spool is None:
         raise ProtocolError(404, f"there is no graph <{graph}> in this store", "graph")
-    response = Response(
-        spool.chunks(), content_type=fmt.content_type, headers=headers, direct_passthrough=True
-    )
+    response = Response(spool.chunks(), content_type=fmt.content_type, headers=headers, direct_passthrough=True)
     response.headers["Content-Length"] = str(spool.size)
     if request.method == "HEAD":
         response.response = []
@@ -172,9 +170,7 @@ def _create_graph() -> Response:
     require_update_rights()
     triples = _payload(graph)
     backend = _backend()
-    _run(
-        lambda: backend.write_graph(graph, triples, replace=True), float(current_app.config["QUERY_TIMEOUT"])
-    )
+    _run(lambda: backend.write_graph(graph, triples, replace=True), float(current_app.config["QUERY_TIMEOUT"]))
     _written(backend)
     return Response(status=201, headers={"Location": graph})
 

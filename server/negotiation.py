@@ -74,9 +74,7 @@ RDF_FORMATS: tuple[Format, ...] = (
         ("application/n-triples", "text/plain"),
         ox.RdfFormat.N_TRIPLES,
     ),
-    Format(
-        "nquads", RDF, "application/n-quads", ("application/n-quads", "text/x-nquads"), ox.RdfFormat.N_QUADS
-    ),
+    Format("nquads", RDF, "application/n-quads", ("application/n-quads", "text/x-nquads"), ox.RdfFormat.N_QUADS),
     Format("trig", RDF, "application/trig", ("application/trig", "application/x-trig"), ox.RdfFormat.TRIG),
     Format(
         "jsonld",
@@ -159,10 +157,7 @@ def choose(kind: str, accept: str | None, format_param: str | None = None) -> Fo
         return candidates[0]
     # Media type parameters other than q (e.g. charset=utf-8) do not select anything here.
     parsed = MIMEAccept(
-        [
-            (value.split(";", 1)[0].strip(), quality)
-            for value, quality in parse_accept_header(accept, MIMEAccept)
-        ]
+        [(value.split(";", 1)[0].strip(), quality) for value, quality in parse_accept_header(accept, MIMEAccept)]
     )
     offered: list[str] = []
     owner: dict[str, Format] = {}

@@ -261,8 +261,6 @@ def write_json_results(solutions: ox.QuerySolutions, out: Spool, limit: int | No
     first = True
     for solution in islice(solutions, limit):
         row = {name: term_json(solution[name]) for name in names if solution[name] is not None}
-        out.write(
-            (b"" if first else b",") + json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
-        )
+        out.write((b"" if first else b",") + json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode())
         first = False
     out.write(b"]}}")

@@ -40,9 +40,7 @@ def describe(endpoint: str, backend: Backend, updates: bool, federation: bool) -
         ox.Triple(service, RDF_TYPE, _sd("Service")),
         ox.Triple(service, _sd("endpoint"), ox.NamedNode(endpoint)),
         ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Query")),
-        ox.Triple(
-            service, _sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")
-        ),
+        ox.Triple(service, _sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
         ox.Triple(service, DCT_TITLE, ox.Literal("ISCM knowledge graph SPARQL endpoint", language="en")),
     ]
     if updates:

@@ -131,9 +131,7 @@ def sparql() -> Response:
     media_type, media_params = _media_type()
     if media_type == FORM:
         _check_charset(media_params)
-        params = MultiDict(
-            list(_url_parameters().items(multi=True)) + list(_form_parameters().items(multi=True))
-        )
+        params = MultiDict(list(_url_parameters().items(multi=True)) + list(_form_parameters().items(multi=True)))
         query = _single(params, "query")
         update = _single(params, "update")
         if query is not None and update is not None:
@@ -147,17 +145,13 @@ def sparql() -> Response:
         _check_charset(media_params)
         params = _url_parameters()
         if "query" in params:
-            raise ProtocolError(
-                400, "a direct POST carries the query in its body, not as a parameter", "query"
-            )
+            raise ProtocolError(400, "a direct POST carries the query in its body, not as a parameter", "query")
         return _answer_query(_body_text("query"), params)
     if media_type == SPARQL_UPDATE:
         _check_charset(media_params)
         params = _url_parameters()
         if "update" in params:
-            raise ProtocolError(
-                400, "a direct POST carries the update in its body, not as a parameter", "update"
-            )
+            raise ProtocolError(400, "a direct POST carries the update in its body, not as a parameter", "update")
         return _apply_update(_body_text("update"), params)
     if media_type is None:
         raise ProtocolError(
@@ -290,8 +284,7 @@ def _run(work: Any, timeout: float) -> Any:
         TIMEOUTS.inc()
         raise ProtocolError(
             503,
-            f"{exc}; simplify it, add a LIMIT, or run it on a copy of the data "
-            "(dumps are published with each release)",
+            f"{exc}; simplify it, add a LIMIT, or run it on a copy of the data (dumps are published with each release)",
             "query",
             {"Retry-After": "5"},
         ) from None
@@ -305,9 +298,7 @@ def _run(work: Any, timeout: float) -> Any:
     except BackendUnavailable as exc:
         raise ProtocolError(503, str(exc)) from None
     except BackendError as exc:
-        raise ProtocolError(
-            500 if current_app.extensions["iscm_backend"].runs_in_process else 502, str(exc)
-        ) from None
+        raise ProtocolError(500 if current_app.extensions["iscm_backend"].runs_in_process else 502, str(exc)) from None
 
 
 # --- updates -------------------------------------------------------------------------------------------

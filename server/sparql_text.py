@@ -96,15 +96,10 @@ def service_endpoints(text: str, base_iri: str | None = None) -> list[str | None
             base = _resolve(toks[i + 1].text[1:-1], base)
             i += 2
             continue
-        if (
-            upper == "PREFIX"
-            and i + 2 < len(toks)
-            and toks[i + 1].kind == "pname"
-            and toks[i + 2].kind == "iri"
-        ):
-            prefixes[
-                toks[i + 1].text[:-1] if toks[i + 1].text.endswith(":") else toks[i + 1].text.split(":")[0]
-            ] = _resolve(toks[i + 2].text[1:-1], base)
+        if upper == "PREFIX" and i + 2 < len(toks) and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri":
+            prefixes[toks[i + 1].text[:-1] if toks[i + 1].text.endswith(":") else toks[i + 1].text.split(":")[0]] = (
+                _resolve(toks[i + 2].text[1:-1], base)
+            )
             i += 3
             continue
         if upper == "SERVICE":
@@ -160,9 +155,7 @@ def add_using_clauses(update: str, using: list[str], using_named: list[str]) -> 
     if not using and not using_named:
         return update
     text = unescape(update)
-    clauses = "".join(f" USING <{iri}>" for iri in using) + "".join(
-        f" USING NAMED <{iri}>" for iri in using_named
-    )
+    clauses = "".join(f" USING <{iri}>" for iri in using) + "".join(f" USING NAMED <{iri}>" for iri in using_named)
     insert_at: list[int] = []
     operation: list[Token] = []
     for token in tokens(text) + [Token("punct", ";", len(text), len(text), 0)]:

@@ -84,9 +84,7 @@ def metric(server: Server, name: str) -> float:
 def test_timeout_answers_503_with_a_valid_body_and_stops_the_work(limited: Server) -> None:
     before = worker_pids(limited.process.pid)
     assert len(before) == 2
-    response = requests.get(
-        limited.sparql, params={"query": HEAVY}, headers={"Accept": "application/json"}, timeout=60
-    )
+    response = requests.get(limited.sparql, params={"query": HEAVY}, headers={"Accept": "application/json"}, timeout=60)
     assert response.status_code == 503
     problem = response.json()  # a complete, valid body: never a 200 cut short
     assert problem["status"] == 503 and "did not finish" in problem["detail"]
@@ -108,9 +106,7 @@ def test_timeout_answers_503_with_a_valid_body_and_stops_the_work(limited: Serve
 
 def test_cheap_query_answers_while_expensive_ones_run(limited: Server) -> None:
     with ThreadPoolExecutor(3) as pool:
-        heavy = [
-            pool.submit(requests.get, limited.sparql, params={"query": HEAVY}, timeout=60) for _ in range(2)
-        ]
+        heavy = [pool.submit(requests.get, limited.sparql, params={"query": HEAVY}, timeout=60) for _ in range(2)]
         time.sleep(0.5)  # let them start
         cheap = requests.get(limited.sparql, params={"query": CHEAP}, timeout=60)
         assert cheap.status_code == 200
@@ -123,9 +119,7 @@ def test_timeout_on_the_remote_backend(limited_remote: Server) -> None:
     response = requests.get(limited_remote.sparql, params={"query": HEAVY}, timeout=60)
     assert response.status_code == 503
     assert "did not finish" in response.text
-    assert rows(requests.get(limited_remote.sparql, params={"query": CHEAP}, timeout=30)) == [
-        {"l": "Mechanism 03"}
-    ]
+    assert rows(requests.get(limited_remote.sparql, params={"query": CHEAP}, timeout=30)) == [{"l": "Mechanism 03"}]
 
 
 # --- row cap, request size ----------------------------------------------------------------------------
@@ -141,9 +135,7 @@ def test_timeout_on_the_remote_backend(limited_remote: Server) -> None:
     ],
 )
 def test_row_cap_cuts_results_and_says_so(limited: Server, accept: str) -> None:
-    response = requests.get(
-        limited.sparql, params={"query": ALL_TRIPLES}, headers={"Accept": accept}, timeout=30
-    )
+    response = requests.get(limited.sparql, params={"query": ALL_TRIPLES}, headers={"Accept": accept}, timeout=30)
     assert response.status_code == 200
     assert media_type(response) == accept
     assert len(rows(response)) == 25
@@ -184,9 +176,7 @@ def test_request_size_limit(limited: Server) -> None:
 
 def test_service_to_a_host_not_allowed_is_refused(limited: Server) -> None:
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
-    response = requests.get(
-        limited.sparql, params={"query": query}, headers={"Accept": "application/json"}, timeout=30
-    )
+    response = requests.get(limited.sparql, params={"query": query}, headers={"Accept": "application/json"}, timeout=30)
     assert response.status_code == 400
     assert response.json()["parameter"] == "query"
     assert "allow-list" in response.json()["detail"]
@@ -252,9 +242,7 @@ def test_cors_for_any_origin_without_credentials(endpoint: Server) -> None:
 def test_errors_have_a_clear_status_and_body_and_no_stack_trace(
     endpoint: Server, method: str, path: str, status: int
 ) -> None:
-    response = requests.request(
-        method, endpoint.url + path, headers={"Accept": "application/json"}, timeout=30
-    )
+    response = requests.request(method, endpoint.url + path, headers={"Accept": "application/json"}, timeout=30)
     assert response.status_code == status
     assert response.json()["status"] == status
     assert "Traceback" not in response.text and 'File "' not in response.text
@@ -284,8 +272,6 @@ def test_graph_store_reads_graphs(endpoint: Server) -> None:
 
 
 def test_timeout_body_is_valid_json_when_json_is_asked(limited: Server) -> None:
-    response = requests.post(
-        limited.sparql, data={"query": HEAVY}, headers={"Accept": "application/json"}, timeout=60
-    )
+    response = requests.post(limited.sparql, data={"query": HEAVY}, headers={"Accept": "application/json"}, timeout=60)
     assert response.status_code == 503
     assert json.loads(response.content)["title"] == "Service Unavailable"

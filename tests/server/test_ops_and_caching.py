@@ -130,16 +130,11 @@ def test_etag_follows_the_dataset_version(
 
     other = tmp_path_factory.mktemp("next-release") / "dist"
     shutil.copytree(dist, other)
-    (other / "build-info.json").write_text(
-        json.dumps({"dataset_version": "sha256-next", "built_at": BUILT_AT})
-    )
+    (other / "build-info.json").write_text(json.dumps({"dataset_version": "sha256-next", "built_at": BUILT_AT}))
     first = start_ours("v1", server_tmp, dist, workers=1)
     second = start_ours("v2", server_tmp, other, workers=1)
     try:
-        etags = [
-            requests.get(s.sparql, params={"query": QUERY}, timeout=10).headers["ETag"]
-            for s in (first, second)
-        ]
+        etags = [requests.get(s.sparql, params={"query": QUERY}, timeout=10).headers["ETag"] for s in (first, second)]
     finally:
         first.stop()
         second.stop()
@@ -198,8 +193,6 @@ for query, accept in [("SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} GROUP BY ?p
 assert client.get("/sparql").status_code == 200
 print(json.dumps(sorted(m for m in sys.modules if m.startswith("rdflib"))))
 """
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
-    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"

@@ -91,9 +91,7 @@ def test_default_graph_uri_and_named_graph_uri_set_the_dataset(endpoint: Server)
     assert rows(only_ontology) == [{"n": "0"}]
     only_facts = get(endpoint, COUNT_MECHANISMS, **{"default-graph-uri": FACTS})
     assert rows(only_facts) == [{"n": "60"}]
-    graphs = get(
-        endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": ONTOLOGY}
-    )
+    graphs = get(endpoint, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": ONTOLOGY})
     assert rows(graphs) == [{"g": ONTOLOGY}]
 
 

@@ -72,9 +72,7 @@ def _check_has_endpoint_triple(endpoint: Server) -> None:
 
 def _check_conforms_to_schema(endpoint: Server) -> None:
     _, graph = _service_description(endpoint)
-    services = list(
-        graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(SD + "Service"))
-    )
+    services = list(graph.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), URIRef(SD + "Service")))
     assert len(services) == 1
     service = services[0]
     languages = set(graph.objects(service, URIRef(SD + "supportedLanguage")))

@@ -15,19 +15,30 @@ import pytest
 import requests
 
 from .conftest import W3C, Server, auth, start_ours
-from .w3c_eval import EvalTest, expected_result, load_eval_tests, passes, run_in_process, run_over_http
+from .w3c_eval import (
+    OUTCOMES,
+    EvalTest,
+    expected_result,
+    load_eval_tests,
+    passes,
+    run_in_process,
+    run_over_http,
+)
 
 TESTS = load_eval_tests(W3C / "manifest-sparql11-query.ttl") + load_eval_tests(W3C / "manifest-sparql11-results.ttl")
-OUTCOMES: dict[str, dict[str, object]] = {}
 
 pytestmark = pytest.mark.w3c_eval
 
 
 @pytest.fixture(scope="module")
 def eval_server(server_tmp: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    env = {"ISCM_KG_UPDATES": "1", "ISCM_KG_UPDATE_TOKEN": auth()["Authorization"].split()[1],
-           "ISCM_KG_STORE": str(tmp_path_factory.mktemp("w3c-eval") / "store"),
-           "ISCM_KG_UNION_DEFAULT_GRAPH": "0", "ISCM_KG_RESULT_CACHE_ENTRIES": "0"}
+    env = {
+        "ISCM_KG_UPDATES": "1",
+        "ISCM_KG_UPDATE_TOKEN": auth()["Authorization"].split()[1],
+        "ISCM_KG_STORE": str(tmp_path_factory.mktemp("w3c-eval") / "store"),
+        "ISCM_KG_UNION_DEFAULT_GRAPH": "0",
+        "ISCM_KG_RESULT_CACHE_ENTRIES": "0",
+    }
     server = start_ours("w3c-eval", server_tmp, tmp_path_factory.mktemp("no-release"), workers=1, env=env)
     yield server
     server.stop()

@@ -206,8 +206,7 @@ def run_http_test(test: HttpTest, base_url: str, headers: dict[str, str] | None 
             expected = exchange.expected
             if not expected.status_ok(response.status_code):
                 problems.append(
-                    f"{where}: status {response.status_code}, expected {expected.statuses}: "
-                    f"{response.text[:300]}"
+                    f"{where}: status {response.status_code}, expected {expected.statuses}: {response.text[:300]}"
                 )
                 break
             problems += [f"{where}: {p}" for p in _check_result(response, expected)]

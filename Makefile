@@ -1,0 +1,43 @@
+# Two entry points a newcomer needs (see README): `make run` and `make test`.
+# Everything they need is installed here, so both work on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 2
+
+.PHONY: setup node browser run build test lint clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed node
+
+# Front-end packages (YASGUI, Cytoscape.js, world-atlas) come from the npm registry and are served by our
+# own server: no CDN at run time.
+node:
+	@if [ -f package.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi
+
+# Debian's Chromium for the browser tests (Playwright drives it; never `playwright install`).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium missing: install Debian's chromium package (sudo apt-get install chromium)"; fi; fi
+
+build: setup
+	$(VENV)/bin/iscm-kg build
+
+run: build
+	$(VENV)/bin/iscm-kg serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: setup browser
+	$(VENV)/bin/ruff check iscm_kg server tests benchmarks
+	$(VENV)/bin/pytest -q
+
+clean:
+	rm -rf dist .releases build $(VENV) node_modules

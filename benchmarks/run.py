@@ -1,0 +1,345 @@
+"""Benchmark of the SPARQL endpoint, side by side with the alternatives, in one run.
+
+Servers (each with 2 worker processes where it has workers, all on loopback, on the same data):
+  ours         `iscm-kg serve` (server.serve): gunicorn gthread workers, the release's on-disk store
+  ours-memory  the same, with the data loaded in memory (a release without store/)
+  oxigraph     the `oxigraph` server from PyPI, in memory, --union-default-graph
+  thin-flask   the thinnest Flask + pyoxigraph GET handler (benchmarks/thin_flask.py), in memory
+  rdflib-endpoint  rdflib-endpoint from PyPI (its default rdflib store), in memory
+
+Datasets: the real release (dist/, if built) and synthetic ISCM-like graphs of 10^4, 10^5 and 10^6
+triples (same vocabulary: states, mechanisms, memberships, labels, in per-mechanism named graphs).
+
+Query mixes, each driven by wrk (8 connections, 1 thread) for a few seconds after a warm-up:
+  lookup       all about one state (a different state, and a unique query text, every request)
+  join         the mechanisms of one state and their other members (unique every request)
+  aggregation  members per mechanism, GROUP BY + ORDER BY (unique text every request)
+  pairs        pairs of mechanisms with shared members: engine-bound (unique every request)
+  repeated     the aggregation, identical every request (ours may answer it from its cache)
+
+Usage:  .venv/bin/python -m benchmarks.run [--sizes 10000,100000,1000000] [--duration 5] [--no-real]
+Results: a Markdown table on stdout and JSON in benchmarks/results/. Needs wrk (Debian package wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+EX = "https://w3id.org/iscm/"
+ISCM = EX + "ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+ORG = "http://www.w3.org/ns/org#"
+PREFIXES = (f"PREFIX iscm: <{ISCM}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+            f"PREFIX org: <{ORG}> ")
+
+QUERIES = {
+    "lookup": "SELECT ?p ?o WHERE { <{E}> ?p ?o }",
+    "join": ("SELECT ?mechanism ?label ?other WHERE { <{E}> iscm:memberOf ?mechanism . "
+             "?mechanism rdfs:label ?label . ?other iscm:memberOf ?mechanism } LIMIT 200"),
+    "aggregation": ("SELECT ?mechanism (COUNT(?member) AS ?members) WHERE { ?member iscm:memberOf ?mechanism } "
+                    "GROUP BY ?mechanism ORDER BY DESC(?members) LIMIT 20"),
+    "pairs": ("SELECT ?m1 ?m2 (COUNT(?s) AS ?shared) WHERE { ?s iscm:memberOf ?m1 , ?m2 "
+              "FILTER(STR(?m1) < STR(?m2)) } GROUP BY ?m1 ?m2 ORDER BY DESC(?shared) LIMIT 20"),
+}
+MIXES = ["lookup", "join", "aggregation", "pairs", "repeated"]
+
+WRK_SCRIPT = r"""
+local paths = {}
+local i = 0
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+end
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i - 1) % #paths + 1], {["Accept"] = "application/sparql-results+json"})
+end
+done = function(summary, latency, requests)
+  io.write(string.format('{"requests": %d, "duration_us": %d, "non2xx": %d, "errors": %d, '
+    .. '"p50_ms": %.3f, "p90_ms": %.3f, "p99_ms": %.3f, "mean_ms": %.3f}\n',
+    summary.requests, summary.duration, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    latency.mean / 1000))
+end
+"""
+
+
+# --- data ----------------------------------------------------------------------------------------------
+
+def synthetic(triples: int, seed: int = 7) -> list[ox.Quad]:
+    """An ISCM-like dataset of about ``triples`` triples (memberships make most of it)."""
+    rng = random.Random(seed)
+    memberships = max(10, triples // 6)
+    mechanisms = max(5, memberships // 40)
+    states = max(20, memberships // 10)
+    quads: list[ox.Quad] = []
+    rdf_type, label, member_of = ox.NamedNode(RDF_TYPE), ox.NamedNode(RDFS_LABEL), ox.NamedNode(ISCM + "memberOf")
+    org_member, org_organization, org_role = (ox.NamedNode(ORG + n) for n in ("member", "organization", "role"))
+    countries = ox.NamedNode(EX + "graph/countries")
+    for s in range(states):
+        state = ox.NamedNode(f"{EX}id/state/S{s:06d}")
+        quads += [ox.Quad(state, rdf_type, ox.NamedNode(ISCM + "State"), countries),
+                  ox.Quad(state, label, ox.Literal(f"State {s}", language="en"), countries)]
+    for m in range(mechanisms):
+        mechanism = ox.NamedNode(f"{EX}id/mechanism/m{m:05d}")
+        graph = ox.NamedNode(f"{EX}graph/mechanisms/m{m:05d}")
+        quads += [ox.Quad(mechanism, rdf_type, ox.NamedNode(ISCM + "RegionalConsultativeProcess"), graph),
+                  ox.Quad(mechanism, label, ox.Literal(f"Mechanism {m}", language="en"), graph)]
+    role = ox.NamedNode(EX + "id/role/member")
+    for k in range(memberships):
+        m = rng.randrange(mechanisms)
+        s = int(rng.paretovariate(1.2)) % states if k % 3 else rng.randrange(states)
+        state = ox.NamedNode(f"{EX}id/state/S{s:06d}")
+        mechanism = ox.NamedNode(f"{EX}id/mechanism/m{m:05d}")
+        node = ox.NamedNode(f"{EX}id/membership/k{k:07d}")
+        graph = ox.NamedNode(f"{EX}graph/memberships/k{k // 50:06d}")
+        quads += [ox.Quad(node, rdf_type, ox.NamedNode(ORG + "Membership"), graph),
+                  ox.Quad(node, org_member, state, graph), ox.Quad(node, org_organization, mechanism, graph),
+                  ox.Quad(node, org_role, role, graph), ox.Quad(state, member_of, mechanism, graph),
+                  ox.Quad(node, ox.NamedNode(ISCM + "asOf"), ox.Literal("2019-06-30"), graph)]
+    return quads
+
+
+def prepare(name: str, quads_file: Path, work: Path) -> dict[str, Path]:
+    """Release folders for our server (on disk, and in memory) from one N-Quads file."""
+    disk = work / f"{name}-dist"
+    memory = work / f"{name}-dist-memory"
+    for folder in (disk, memory):
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copy(quads_file, folder / "iscm-kg.nq")
+        (folder / "build-info.json").write_text(json.dumps({"dataset_version": f"bench-{name}",
+                                                            "built_at": "2026-11-23T00:00:00Z"}))
+    store = ox.Store(str(disk / "store"))
+    store.bulk_load(path=str(quads_file), format=ox.RdfFormat.N_QUADS)
+    store.optimize()
+    del store
+    return {"disk": disk, "memory": memory, "nq": quads_file}
+
+
+def entities(quads_file: Path) -> list[str]:
+    store = ox.Store()
+    store.bulk_load(path=str(quads_file), format=ox.RdfFormat.N_QUADS)
+    query = f"SELECT DISTINCT ?s WHERE {{ ?s <{ISCM}memberOf> ?m }} LIMIT 500"
+    return [row["s"].value for row in store.query(query, use_default_graph_as_union=True)]
+
+
+# --- servers -------------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Running:
+    name: str
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def _wait(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: server exited with {process.returncode}")
+        try:
+            if requests.get(url, params={"query": "ASK { ?s ?p ?o }"}, timeout=5).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url}: not up after {timeout} s")
+
+
+def start(name: str, data: dict[str, Path], log: Path) -> Running:
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    url = f"http://127.0.0.1:{port}"
+    if name in ("ours", "ours-memory"):
+        dist = data["disk"] if name == "ours" else data["memory"]
+        command = [sys.executable, "-m", "server.serve", "--host", "127.0.0.1", "--port", str(port),
+                   "--workers", "2", "--dist", str(dist)]
+        env["ISCM_KG_QUERY_TIMEOUT"] = "120"
+        endpoint = url + "/sparql"
+    elif name == "oxigraph":
+        command = [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+        endpoint = url + "/query"
+    elif name == "thin-flask":
+        env["THIN_FLASK_NQUADS"] = str(data["nq"])
+        command = [str(BIN / "gunicorn"), "-k", "gthread", "-w", "2", "--threads", "8", "-b", f"127.0.0.1:{port}",
+                   "--no-control-socket", "benchmarks.thin_flask:app"]
+        endpoint = url + "/sparql"
+    elif name == "rdflib-endpoint":
+        command = [str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(data["nq"])]
+        endpoint = url + "/sparql"
+    else:
+        raise ValueError(name)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    running = Running(name, endpoint, process)
+    try:
+        if name == "oxigraph":
+            _wait_port(port, process)
+            with data["nq"].open("rb") as body:
+                requests.post(url + "/store", data=body, headers={"Content-Type": "application/n-quads"},
+                              timeout=600).raise_for_status()
+        _wait(endpoint, process, timeout=900)
+    except Exception:
+        running.stop()
+        raise
+    return running
+
+
+def _wait_port(port: int, process: subprocess.Popen[bytes]) -> None:
+    for _ in range(200):
+        if process.poll() is not None:
+            raise RuntimeError("server exited")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+
+
+# --- load ----------------------------------------------------------------------------------------------
+
+def paths(endpoint: str, mix: str, names: list[str], count: int) -> list[str]:
+    path = "/" + endpoint.split("/", 3)[3]
+    if mix == "repeated":
+        return [path + "?query=" + quote(PREFIXES + QUERIES["aggregation"], safe="")]
+    template = PREFIXES + QUERIES[mix]
+    lines = []
+    for i in range(count):
+        text = template.replace("{E}", names[i % len(names)]) + f" # request {i}"
+        lines.append(path + "?query=" + quote(text, safe=""))
+    return lines
+
+
+def wrk(endpoint: str, path_file: Path, duration: float, connections: int = 8) -> dict[str, float]:
+    script = path_file.with_suffix(".lua")
+    script.write_text(WRK_SCRIPT)
+    base = endpoint.split("/", 3)
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "120s", "-s", str(script),
+               f"{base[0]}//{base[2]}/", "--", str(path_file)]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 200).stdout
+    result = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6) if result["duration_us"] else 0.0
+    return result
+
+
+def measure(server: Running, mix: str, names: list[str], work: Path, duration: float) -> dict[str, float]:
+    path_file = work / f"paths-{server.name}-{mix}.txt"
+    path_file.write_text("\n".join(paths(server.url, mix, names, 60_000)) + "\n")
+    if mix != "repeated":  # warm up on other requests than the measured ones
+        warm = work / f"warm-{server.name}-{mix}.txt"
+        warm.write_text("\n".join(p.replace("request", "warm-up") for p in paths(server.url, mix, names, 2000)) + "\n")
+        wrk(server.url, warm, max(1.0, duration / 4))
+    else:
+        wrk(server.url, path_file, max(1.0, duration / 4))
+    return wrk(server.url, path_file, duration)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--no-real", action="store_true", help="skip the real release in dist/")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    parser.add_argument("--servers", default="ours,ours-memory,oxigraph,thin-flask,rdflib-endpoint")
+    parser.add_argument("--rdflib-max-triples", type=int, default=100_000,
+                        help="rdflib-endpoint is not run on bigger datasets (loading alone takes minutes)")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    work = Path(tempfile.mkdtemp(prefix="iscm-bench-"))
+    datasets: list[tuple[str, Path, int]] = []
+    if not args.no_real and (args.dist / "iscm-kg.nq").exists():
+        datasets.append(("real", args.dist / "iscm-kg.nq", sum(1 for _ in (args.dist / "iscm-kg.nq").open("rb"))))
+    for size in (int(s) for s in args.sizes.split(",") if s):
+        file = work / f"synthetic-{size}.nq"
+        quads = synthetic(size)
+        ox.serialize(quads, str(file), format=ox.RdfFormat.N_QUADS)
+        datasets.append((f"synthetic-{size:.0e}".replace("+0", ""), file, len(quads)))
+
+    results: list[dict[str, object]] = []
+    log = work / "servers.log"
+    for name, file, count in datasets:
+        data = prepare(name, file, work)
+        names = entities(file)
+        for server_name in args.servers.split(","):
+            if server_name == "rdflib-endpoint" and count > args.rdflib_max_triples:
+                print(f"# {name}: rdflib-endpoint skipped ({count} triples)", flush=True)
+                continue
+            started = time.monotonic()
+            server = start(server_name, data, log)
+            print(f"# {name}: {server_name} up in {time.monotonic() - started:.1f} s", flush=True)
+            try:
+                for mix in MIXES:
+                    outcome = measure(server, mix, names, work, args.duration)
+                    row = {"dataset": name, "triples": count, "server": server_name, "mix": mix, **outcome}
+                    results.append(row)
+                    print(json.dumps(row), flush=True)
+            finally:
+                server.stop()
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    (out / f"bench-{stamp}.json").write_text(json.dumps(results, indent=1))
+    print(table(results))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def table(results: list[dict[str, object]]) -> str:
+    """Requests per second (median latency in ms) per dataset, mix and server."""
+    servers = sorted({str(r["server"]) for r in results}, key=lambda s: ["ours", "ours-memory", "oxigraph",
+                                                                         "thin-flask", "rdflib-endpoint"].index(s))
+    lines = ["| dataset | mix | " + " | ".join(servers) + " |", "|---|---|" + "---|" * len(servers)]
+    for dataset in dict.fromkeys(str(r["dataset"]) for r in results):
+        for mix in MIXES:
+            cells = []
+            for server in servers:
+                row = next((r for r in results if r["dataset"] == dataset and r["mix"] == mix
+                            and r["server"] == server), None)
+                if row is None:
+                    cells.append("–")
+                elif not row["requests"]:
+                    cells.append("none done")
+                else:
+                    flag = f" ({row['non2xx']} non-2xx)" if row["non2xx"] else ""
+                    cells.append(f"{row['rps']:.0f}/s ({row['p50_ms']:.1f} ms){flag}")
+            lines.append(f"| {dataset} | {mix} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

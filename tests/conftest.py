@@ -1,0 +1,49 @@
+"""Shared fixtures: the real dataset built once per test session from data/ into a temporary release."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A release built from the real data/ (dist/ of a fresh `iscm-kg build`), shared by the session."""
+    from iscm_kg.paths import DATA, ONTOLOGY, SHAPES
+    from iscm_kg.release import write_release
+
+    dist = tmp_path_factory.mktemp("release") / "dist"
+    write_release(DATA, ONTOLOGY, SHAPES, dist, echo=lambda _msg: None)
+    return dist
+
+
+@pytest.fixture(scope="session")
+def store(release: Path):
+    """The built Oxigraph store, read-only."""
+    import pyoxigraph as ox
+
+    return ox.Store.read_only(str(release / "store"))
+
+
+@pytest.fixture(scope="session")
+def sparql(store):
+    """Run a SPARQL SELECT on the built store (union default graph); rows as dicts of plain strings."""
+
+    def run(query: str) -> list[dict[str, str]]:
+        from iscm_kg.namespaces import DEFAULT_BASE
+
+        prefixes = (
+            f"PREFIX iscm: <{DEFAULT_BASE}ontology#>\nPREFIX org: <http://www.w3.org/ns/org#>\n"
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n"
+            "PREFIX dct: <http://purl.org/dc/terms/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            f"PREFIX mech: <{DEFAULT_BASE}id/mechanism/>\nPREFIX state: <{DEFAULT_BASE}id/state/>\n"
+            f"PREFIX orgn: <{DEFAULT_BASE}id/organization/>\nPREFIX role: <{DEFAULT_BASE}id/role/>\n"
+        )
+        solutions = store.query(prefixes + query, use_default_graph_as_union=True)
+        names = [v.value for v in solutions.variables]
+        return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in solutions]
+
+    return run
