@@ -248,7 +248,7 @@ def wrk(endpoint: str, path_file: Path, duration: float, connections: int = 8) -
     script = path_file.with_suffix(".lua")
     script.write_text(WRK_SCRIPT)
     base = endpoint.split("/", 3)
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "120s", "-s", str(script),
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "120s", "-s", str(script),
                f"{base[0]}//{base[2]}/", "--", str(path_file)]
     output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 200).stdout
     result = json.loads(next(line for line in output.splitlines() if line.startswith("{")))

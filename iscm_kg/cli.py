@@ -26,15 +26,19 @@ def main() -> None:
 @main.command()
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=DATA,
               show_default=True, help="Folder of curated tables.")
+@click.option("--shapes", "shapes_dir", type=click.Path(path_type=Path, file_okay=False), default=SHAPES,
+              show_default=True)
+@click.option("--ontology", "ontology_dir", type=click.Path(path_type=Path, file_okay=False), default=ONTOLOGY,
+              show_default=True)
 @click.option("--dist", type=click.Path(path_type=Path), default=None,
               help="Release folder to write (default: ISCM_KG_DIST or ./dist).")
-def build(data_dir: Path, dist: Path | None) -> None:
+def build(data_dir: Path, shapes_dir: Path, ontology_dir: Path, dist: Path | None) -> None:
     """Build the graph, validate it, and write the release into dist/ (all or nothing)."""
     from .release import write_release
 
     started = time.perf_counter()
     try:
-        summary = write_release(data_dir, ONTOLOGY, SHAPES, dist or default_dist(), echo=click.echo)
+        summary = write_release(data_dir, ontology_dir, shapes_dir, dist or default_dist(), echo=click.echo)
     except (DataError, DataErrors) as exc:
         _fail(exc)
         return

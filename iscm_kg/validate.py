@@ -113,7 +113,7 @@ def provenance_gaps(dataset: Dataset, ids: Ids = IDS) -> list[tuple[URIRef, str]
     """Named graphs holding facts but no provenance record: a fact without a source."""
     prov = dataset.graph(ids.graph("provenance"))
     gaps = []
-    for context in dataset.contexts():
+    for context in dataset.graphs():
         iri = context.identifier
         if iri == ids.graph("provenance") or not len(context):
             continue

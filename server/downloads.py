@@ -1,0 +1,235 @@
+"""Downloads of the release: dated dumps with checksums, VoID (/.well-known/void), the DCAT record and
+the SHACL validation report.
+
+- ``/download/`` lists the files of the served release with sizes and SHA-256 checksums.
+- ``/download/{file}`` (e.g. ``iscm-kg.nq``, as the VoID's ``void:dataDump`` names them) and its dated
+  alias ``/download/iscm-kg-{YYYY-MM-DD}.nq`` (the build date) serve the same bytes; the download is saved
+  under the dated name.
+- ``/.well-known/void`` is the VoID + DCAT description (Turtle, or another RDF syntax by ``Accept``); the
+  DCAT record of the dataset is also its IRI ``/id/dataset/iscm-kg``.
+- ``/validation`` shows the SHACL report; ``/download/validation-report.ttl`` / ``.md`` are the files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+
+from .backends import Backend
+from .linked_data import choose_representation, not_found_response, rdf_response
+
+bp = Blueprint("downloads", __name__)
+
+DUMPS = ("iscm-kg.nq", "iscm-kg.trig", "iscm-kg.ttl", "iscm-kg.jsonld")
+FILES: dict[str, tuple[str, str]] = {
+    "iscm-kg.nq": ("application/n-quads", "all quads, with their named graphs (the canonical dump)"),
+    "iscm-kg.trig": ("application/trig", "all quads, with their named graphs, in TriG"),
+    "iscm-kg.ttl": ("text/turtle; charset=utf-8", "all triples merged, without graph names"),
+    "iscm-kg.jsonld": ("application/ld+json", "all quads in JSON-LD"),
+    "void.ttl": ("text/turtle; charset=utf-8", "VoID statistics and the DCAT record, with checksums"),
+    "validation-report.ttl": ("text/turtle; charset=utf-8", "the SHACL validation report"),
+    "validation-report.md": ("text/markdown; charset=utf-8", "the SHACL validation report, readable"),
+    "SHA256SUMS": ("text/plain; charset=utf-8", "SHA-256 checksums (sha256sum -c SHA256SUMS)"),
+    "build-info.json": ("application/json", "dataset version, build time, counts, validation status"),
+}
+DATED = re.compile(r"^(?P<stem>[\w-]+?)-(?P<date>\d{4}-\d{2}-\d{2})(?P<ext>\.[\w.]+)$")
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def release_dir() -> Path:
+    """The folder of the release being served (the one the backend opened)."""
+    backend: Backend = current_app.extensions["iscm_backend"]
+    dist = getattr(backend, "dist", None) or current_app.config.get("DIST") or "dist"
+    return Path(dist).resolve()
+
+
+def build_info() -> dict[str, Any]:
+    backend: Backend = current_app.extensions["iscm_backend"]
+    return dict(getattr(backend, "info", {}) or {})
+
+
+def build_date() -> str | None:
+    built = build_info().get("built_at")
+    return str(built)[:10] if built else None
+
+
+def dated_name(name: str) -> str:
+    """``iscm-kg.nq`` -> ``iscm-kg-2026-11-23.nq`` (the build date)."""
+    date = build_date()
+    if not date:
+        return name
+    stem, dot, ext = name.partition(".")
+    return f"{stem}-{date}{dot}{ext}"
+
+
+_CACHE: dict[str, Any] = {}
+_LOCK = threading.Lock()
+
+
+def _cached(kind: str, path: Path, load: Any) -> Any:
+    """Parse a release file once per file version (path, size, mtime)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return load(None)
+    key = f"{kind}:{path}:{stat.st_size}:{stat.st_mtime_ns}"
+    with _LOCK:
+        if key not in _CACHE:
+            for old in [k for k in _CACHE if k.startswith(kind + ":")]:
+                del _CACHE[old]
+            _CACHE[key] = load(path)
+        return _CACHE[key]
+
+
+def _parse_turtle(path: Path | None) -> list[ox.Triple]:
+    if path is None:
+        return []
+    return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+
+
+def void_triples() -> list[ox.Triple]:
+    """The VoID + DCAT description of the release (void.ttl)."""
+    return _cached("void", release_dir() / "void.ttl", _parse_turtle)
+
+
+def checksums() -> dict[str, str]:
+    """SHA-256 of each file, as SHA256SUMS lists them (computed if the file is missing)."""
+
+    def load(path: Path | None) -> dict[str, str]:
+        sums: dict[str, str] = {}
+        if path is not None:
+            for line in path.read_text(encoding="utf-8").splitlines():
+                digest, _, name = line.partition("  ")
+                if name:
+                    sums[name.strip()] = digest.strip()
+        return sums
+
+    sums = _cached("sums", release_dir() / "SHA256SUMS", load)
+    for name in DUMPS:
+        path = release_dir() / name
+        if name not in sums and path.exists():
+            sums[name] = _cached(f"sha-{name}", path, lambda p: hashlib.sha256(p.read_bytes()).hexdigest())
+    return sums
+
+
+def listing() -> list[dict[str, Any]]:
+    """The downloadable files of the release, with sizes, checksums and dated names."""
+    folder = release_dir()
+    sums = checksums()
+    files = []
+    for name, (media, description) in FILES.items():
+        path = folder / name
+        if not path.exists():
+            continue
+        files.append(
+            {
+                "name": name,
+                "dated": dated_name(name) if name in DUMPS else name,
+                "media_type": media.split(";")[0],
+                "description": description,
+                "size": path.stat().st_size,
+                "sha256": sums.get(name),
+            }
+        )
+    return files
+
+
+def validation_results() -> list[dict[str, str]]:
+    """The results of the SHACL report (severity, focus node, path, message), most severe first."""
+
+    def load(path: Path | None) -> list[dict[str, str]]:
+        if path is None:
+            return []
+        store = ox.Store()
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        rows = store.query(
+            f"""PREFIX sh: <{SH}>
+            SELECT ?severity ?focus ?path ?message WHERE {{
+              ?r a sh:ValidationResult ; sh:resultSeverity ?severity ; sh:focusNode ?focus .
+              OPTIONAL {{ ?r sh:resultPath ?path }} OPTIONAL {{ ?r sh:resultMessage ?message }}
+            }}"""
+        )
+        order = {"Violation": 0, "Warning": 1, "Info": 2}
+        out = [
+            {
+                "severity": row["severity"].value.rsplit("#", 1)[-1],
+                "focus": row["focus"].value,
+                "path": row["path"].value if row["path"] is not None else "",
+                "message": row["message"].value if row["message"] is not None else "",
+            }
+            for row in rows
+        ]
+        return sorted(out, key=lambda r: (order.get(r["severity"], 3), r["focus"], r["message"]))
+
+    return _cached("validation", release_dir() / "validation-report.ttl", load)
+
+
+# --- routes --------------------------------------------------------------------------------------------
+
+
+@bp.route("/download/")
+@bp.route("/download")
+def index() -> Response | str:
+    return render_template("downloads.html", files=listing(), info=build_info(), date=build_date())
+
+
+@bp.route("/download/<name>")
+def download(name: str) -> Response:
+    real = name
+    match = DATED.match(name)
+    if name not in FILES and match:
+        if match["date"] != build_date():
+            return not_found_response(
+                message=f"no release of {match['date']} is served here; this server serves the build of {build_date()}"
+            )
+        real = match["stem"] + match["ext"]
+    if real not in FILES:
+        return not_found_response(message=f"/download/{name} is not a file of this release")
+    path = release_dir() / real
+    if not path.exists():
+        return not_found_response(message=f"{real} is missing from this release")
+    media, _ = FILES[real]
+    response = send_file(
+        path,
+        mimetype=media,
+        conditional=True,
+        etag=checksums().get(real, True),
+        download_name=dated_name(real) if real in DUMPS else real,
+        as_attachment=real in DUMPS,
+        max_age=300,
+    )
+    digest = checksums().get(real)
+    if digest:
+        response.headers["Digest"] = "sha-256=" + _b64(digest)
+        response.headers["X-Checksum-SHA256"] = digest
+    return response
+
+
+def _b64(hex_digest: str) -> str:
+    import base64
+
+    return base64.b64encode(bytes.fromhex(hex_digest)).decode()
+
+
+@bp.route("/.well-known/void")
+def well_known_void() -> Response:
+    choice = choose_representation(request.headers.get("Accept"))
+    if choice is None:
+        abort(406)
+    if choice == "html":
+        choice = "turtle"
+    response = rdf_response(void_triples, choice, negotiated=True)
+    return response
+
+
+@bp.route("/validation")
+def validation() -> str:
+    info = build_info()
+    return render_template("validation.html", results=validation_results(), info=info)
+
