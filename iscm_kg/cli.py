@@ -101,5 +101,46 @@ def serve(host: str, port: int, workers: int, dist: Path | None, backend_url: st
     run(host=host, port=port, workers=workers, dist=dist or default_dist(), backend_url=backend_url)
 
 
+@main.command()
+@click.option("--dist", type=click.Path(path_type=Path), default=None,
+              help="Release to analyse (default: ISCM_KG_DIST or ./dist); its store is opened read-only.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Folder to write (default: DIST/networks).")
+@click.option("--png", is_flag=True, help="Also draw the pictures as PNG (into OUT/pictures).")
+@click.option("--svg", is_flag=True, help="Also draw the pictures as SVG (into OUT/pictures).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False, exists=True), default=None,
+              help="A TOML file overriding settings of iscm_kg/analysis/synergy.toml.")
+@click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Override one setting, e.g. --set themes=0.5 --set candidates.top=10.")
+def analyze(dist: Path | None, out: Path | None, png: bool, svg: bool, config_file: Path | None,
+            settings: tuple[str, ...]) -> None:
+    """Overlap and synergy networks: re-run the analysis on the release's store and write networks (JSON, GEXF,
+    GraphML, CSV) and, with --png/--svg, pictures. The store is not modified."""
+    from .analysis import analyze_release, load_config
+
+    started = time.perf_counter()
+    try:
+        overrides = {}
+        for item in settings:
+            name, sep, value = item.partition("=")
+            if not sep:
+                raise ValueError(f"--set {item!r}: write NAME=VALUE")
+            overrides[name.strip()] = value.strip()
+        config = load_config(config_file, overrides)
+        result, paths = analyze_release(dist or default_dist(), out, png=png, svg=svg, config=config)
+    except (ValueError, FileNotFoundError, OSError) as exc:
+        _fail(exc)
+        return
+    for name, summary in result.summaries.items():
+        click.echo(f"{name:22} {summary['nodes']:5} nodes {summary['edges']:6} edges  "
+                   f"{summary['communities']:3} communities (modularity {summary['modularity']:.3f})")
+    click.echo("top overlaps (Jaccard): " + "; ".join(
+        f"{row['a_label']}-{row['b_label']} {row['jaccard']:.2f}" for row in result.tables["top_overlaps"][:5]))
+    click.echo("candidate synergies: " + "; ".join(
+        f"{row['a_label']}-{row['b_label']} {row['synergy']:.2f}" for row in result.tables["candidate_synergies"][:5]))
+    folder = paths[0].parent if paths else out
+    click.echo(f"wrote {len(paths)} files to {folder} in {time.perf_counter() - started:.1f} s")
+
+
 if __name__ == "__main__":
     main()

@@ -104,6 +104,16 @@ def write_release(data_dir: Path, ontology_dir: Path, shapes_dir: Path, dist: Pa
 
 
 def _write_files(folder: Path, nquads: bytes, report: ValidationReport, version: str, base: str) -> dict:
+    store = ox.Store(str(folder / "store"))
+    store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+    # --- network analysis (iscm_kg.analysis): reads the staging store, adds the graph .../graph/analysis to it
+    # and to the dumps (merged into the sorted N-Quads), and writes networks/ ---
+    from .analysis import add_to_release
+
+    nquads = add_to_release(store, nquads, folder / "networks", base)
+    # --- end of network analysis ---
+    store.optimize()
+    del store
     quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
     prefixes = {k: v.replace(DEFAULT_BASE, base) for k, v in PREFIXES.items()}
     (folder / "iscm-kg.nq").write_bytes(nquads)
@@ -114,10 +124,6 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, version:
     ox.serialize(report.triples(base), str(folder / "validation-report.ttl"), ox.RdfFormat.TURTLE,
                  prefixes={"sh": "http://www.w3.org/ns/shacl#"})
     (folder / "validation-report.md").write_text(report.markdown(), encoding="utf-8")
-    store = ox.Store(str(folder / "store"))
-    store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
-    store.optimize()
-    del store
     stats = _statistics(quads, base)
     void = _void(folder, stats, base, version)
     ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=prefixes)

@@ -23,9 +23,12 @@ __all__ = ["BLUEPRINTS", "create_app", "get_backend"]
 
 
 def _blueprints() -> list[Blueprint]:
-    from . import graph_store, ops, sparql_protocol
+    from . import downloads, graph_store, linked_data, ops, pages, query_api, query_ui, sparql_protocol
 
-    return [sparql_protocol.bp, graph_store.bp, ops.bp]
+    return [
+        sparql_protocol.bp, graph_store.bp, ops.bp,
+        linked_data.bp, pages.bp, downloads.bp, query_api.bp, query_ui.bp,
+    ]
 
 
 # The blueprints of the app, registered in this order. Other parts of the site add theirs here.

@@ -30,12 +30,12 @@ DUMPS = ("iscm-kg.nq", "iscm-kg.trig", "iscm-kg.ttl", "iscm-kg.jsonld")
 FILES: dict[str, tuple[str, str]] = {
     "iscm-kg.nq": ("application/n-quads", "all quads, with their named graphs (the canonical dump)"),
     "iscm-kg.trig": ("application/trig", "all quads, with their named graphs, in TriG"),
-    "iscm-kg.ttl": ("text/turtle; charset=utf-8", "all triples merged, without graph names"),
+    "iscm-kg.ttl": ("text/turtle", "all triples merged, without graph names"),
     "iscm-kg.jsonld": ("application/ld+json", "all quads in JSON-LD"),
-    "void.ttl": ("text/turtle; charset=utf-8", "VoID statistics and the DCAT record, with checksums"),
-    "validation-report.ttl": ("text/turtle; charset=utf-8", "the SHACL validation report"),
-    "validation-report.md": ("text/markdown; charset=utf-8", "the SHACL validation report, readable"),
-    "SHA256SUMS": ("text/plain; charset=utf-8", "SHA-256 checksums (sha256sum -c SHA256SUMS)"),
+    "void.ttl": ("text/turtle", "VoID statistics and the DCAT record, with checksums"),
+    "validation-report.ttl": ("text/turtle", "the SHACL validation report"),
+    "validation-report.md": ("text/markdown", "the SHACL validation report, readable"),
+    "SHA256SUMS": ("text/plain", "SHA-256 checksums (sha256sum -c SHA256SUMS)"),
     "build-info.json": ("application/json", "dataset version, build time, counts, validation status"),
 }
 DATED = re.compile(r"^(?P<stem>[\w-]+?)-(?P<date>\d{4}-\d{2}-\d{2})(?P<ext>\.[\w.]+)$")
@@ -232,4 +232,3 @@ def well_known_void() -> Response:
 def validation() -> str:
     info = build_info()
     return render_template("validation.html", results=validation_results(), info=info)
-

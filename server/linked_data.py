@@ -43,6 +43,7 @@ DEFAULT_BASE = "https://w3id.org/iscm/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+ORG = "http://www.w3.org/ns/org#"
 
 # Document suffix -> serialization (the keys of negotiation.RDF_FORMATS).
 SUFFIXES: dict[str, str] = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
@@ -217,7 +218,8 @@ def exists(iri: str) -> bool:
 
 def describe(iri: str) -> list[ox.Triple]:
     """What a document about ``iri`` says: its own triples, labels of what it links to, incoming links
-    (at most MAX_INCOMING) with their labels, and for a named graph its content and provenance."""
+    (at most MAX_INCOMING) with their labels, the memberships (n-ary nodes) it takes part in, and for a
+    named graph its content and provenance."""
     ref = f"<{iri}>"
     query = f"""
 CONSTRUCT {{ ?s ?p ?o }} WHERE {{
@@ -226,6 +228,7 @@ CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   UNION {{ {{ SELECT ?s ?p WHERE {{ ?s ?p {ref} }} LIMIT {MAX_INCOMING} }} BIND({ref} AS ?o) }}
   UNION {{ {{ SELECT DISTINCT ?s WHERE {{ ?s ?x {ref} }} LIMIT {MAX_INCOMING} }}
            VALUES ?p {{ <{RDFS_LABEL}> <{SKOS_PREF}> }} ?s ?p ?o }}
+  UNION {{ ?s <{ORG}organization>|<{ORG}member> {ref} . ?s a <{ORG}Membership> ; ?p ?o }}
   UNION {{ GRAPH {ref} {{ ?s ?p ?o }} }}
   UNION {{ {ref} <{PROV_DERIVED}> ?s . ?s ?p ?o }}
 }}"""
@@ -236,7 +239,9 @@ CONSTRUCT {{ ?s ?p ?o }} WHERE {{
     # The dataset's own IRIs live in the VoID file: its record takes its distributions along.
     whole = iri.startswith(base_iri() + "id/dataset/")
     triples.update(
-        t for t in void_triples() if t.subject == node or t.object == node or (whole and t.subject.value.startswith(iri))
+        t
+        for t in void_triples()
+        if t.subject == node or t.object == node or (whole and t.subject.value.startswith(iri))
     )
     return sorted(triples, key=str)
 
@@ -253,9 +258,7 @@ def choose_representation(accept: str | None) -> str | None:
     """``html`` or a document format key for an Accept header; None if nothing offered fits."""
     if not accept or not accept.strip():
         return HTML
-    parsed = MIMEAccept(
-        [(value.split(";", 1)[0].strip(), q) for value, q in parse_accept_header(accept, MIMEAccept)]
-    )
+    parsed = MIMEAccept([(value.split(";", 1)[0].strip(), q) for value, q in parse_accept_header(accept, MIMEAccept)])
     best = parsed.best_match([media for media, _ in _OFFERED])
     if best is None:
         return None
@@ -273,7 +276,9 @@ def not_found_response(iri: str | None = None, message: str | None = None) -> Re
     message = message or (f"{iri} is not in this dataset" if iri else "there is nothing at this address")
     if wants_html() or request.path.startswith("/page/"):
         body = render_template("not_found.html", iri=iri, message=message, path=request.path)
-        return Response(body, status=404, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"})
+        return Response(
+            body, status=404, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"}
+        )
     return error_response(404, message)
 
 

@@ -103,6 +103,17 @@ class NamedOverlap:
     parties: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ReportedCount:
+    """A statement of the report: the State is a member of ``value`` ISCMs (survey answers)."""
+
+    statement: str
+    party: str
+    value: int
+    text: str = ""
+    line: int | None = None
+
+
 @dataclass
 class Facts:
     mechanisms: dict[str, Mechanism] = field(default_factory=dict)
@@ -113,6 +124,7 @@ class Facts:
     theme_labels: dict[str, str] = field(default_factory=dict)
     cooperations: list[Cooperation] = field(default_factory=list)
     overlaps: list[NamedOverlap] = field(default_factory=list)
+    reported_counts: list[ReportedCount] = field(default_factory=list)
 
     @property
     def iscms(self) -> list[str]:
@@ -214,5 +226,9 @@ def load_facts(store: ox.Store) -> Facts:
     for row in select(store, "network-overlaps"):
         overlaps.setdefault(row["overlap"], {"region": row.get("region", ""), "parties": set()})["parties"].add(
             row["party"])
-    facts.overlaps = [NamedOverlap(iri, e["region"], tuple(sorted(e["parties"]))) for iri, e in sorted(overlaps.items())]
+    facts.overlaps = [NamedOverlap(iri, e["region"], tuple(sorted(e["parties"])))
+                      for iri, e in sorted(overlaps.items())]
+    facts.reported_counts = [ReportedCount(row["statement"], row["state"], int(row["value"]), row.get("text", ""),
+                                           _int(row.get("line")))
+                             for row in select(store, "network-reported-iscm-counts")]
     return facts

@@ -24,7 +24,7 @@ that every graph can be written as node-link JSON, GEXF and GraphML unchanged:
 [('s:3', 'm:b', 'observer')]
 >>> S = shared_membership(B, ("member",))
 >>> S.edges["m:a", "m:b"]["shared"], S.edges["m:a", "m:b"]["jaccard"]
-(1, 0.333333)
+(1, 0.5)
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ def state_iscm(facts: Facts, config: Config) -> nx.Graph:
     weights = config.role_weights
     roles: dict[tuple[str, str], set[str]] = defaultdict(set)
     other_roles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    as_of: dict[tuple[str, str, str], str] = {}
     for role in facts.roles:
         if role.party not in facts.countries or role.mechanism not in facts.mechanisms:
             continue
@@ -95,6 +96,7 @@ def state_iscm(facts: Facts, config: Config) -> nx.Graph:
             continue
         target = roles if role.role in weights else other_roles
         target[(role.party, role.mechanism)].add(role.role)
+        as_of[(role.party, role.mechanism, role.role)] = role.last_as_of
     G = nx.Graph(name="state_iscm")
     parties = sorted({p for p, _ in roles})
     for party in parties:
@@ -104,7 +106,8 @@ def state_iscm(facts: Facts, config: Config) -> nx.Graph:
     for (party, mechanism), held in sorted(roles.items()):
         role = _strongest(held, weights)
         also = sorted(held | other_roles.get((party, mechanism), set()))
-        G.add_edge(party, mechanism, role=role, roles="|".join(also), weight=r(weights[role]))
+        G.add_edge(party, mechanism, role=role, roles="|".join(also), weight=r(weights[role]),
+                   **_clean({"as_of": as_of.get((party, mechanism, role), "")}))
     return G
 
 

@@ -37,7 +37,7 @@ def test_every_cell(cells):
     header, rows = annex10()
     expected = {(theme, i): v for theme, values in rows.items() for i, v in enumerate(values, 1)}
     assert {k: c["value"] for k, c in cells.items()} == expected
-    for (theme, col), cell in cells.items():
+    for (_theme, col), cell in cells.items():
         if col <= len(header):
             assert cell["label"] == header[col - 1]
             assert cell["iscm"].endswith("/" + COLUMN_ISCM[header[col - 1]])

@@ -25,7 +25,7 @@ def party_map() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def graph_rows(sparql):
     rows = sparql("""
-        SELECT ?m ?iscm ?party ?role ?asOf ?confidence ?note ?line (GROUP_CONCAT(?url; separator=" ") AS ?urls) WHERE {
+        SELECT ?m ?iscm ?party ?role ?asOf ?confidence ?note ?line (GROUP_CONCAT(STR(?url); separator=" ") AS ?urls) WHERE {
           ?m a org:Membership ; org:organization ?iscm ; org:member ?party ; org:role/skos:notation ?role ;
              iscm:asOf ?asOf ; iscm:confidence/skos:notation ?confidence ; prov:wasDerivedFrom ?loc .
           ?loc dct:isPartOf <https://w3id.org/iscm/id/document/memberships> ; iscm:line ?line .

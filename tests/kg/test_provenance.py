@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from iscm_kg.querying import load_query
 from iscm_kg.paths import QUERIES
+from iscm_kg.querying import load_query
 
 from .seed import report_lines
 

@@ -1,0 +1,63 @@
+"""Overlap and synergy networks of the ISCMs (NetworkX), read from the store through queries/network-*.rq.
+
+- :mod:`.facts`: the facts, read from the store (or built by hand in tests);
+- :mod:`.networks`: the NetworkX graphs; :mod:`.metrics`: centralities, k-cores, communities, bridges;
+- :mod:`.overlaps`: States in the most ISCMs, overlaps within a region, the report's counts compared;
+- :mod:`.synergy`: the synergy score (weights in synergy.toml, :mod:`.config`) and candidate synergies;
+- :mod:`.pipeline`: one run of all of it; :mod:`.export` / :mod:`.outputs`: JSON, GEXF, GraphML, CSV;
+- :mod:`.to_rdf`: the named graph https://w3id.org/iscm/graph/analysis; :mod:`.pictures`: PNG / SVG.
+
+The build calls :func:`add_to_release`; ``iscm-kg analyze`` calls :func:`analyze_release`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..namespaces import DEFAULT_BASE
+from .config import Config, default_config, load_config
+from .pipeline import Analysis, analyze, analyze_store
+
+__all__ = ["Analysis", "Config", "add_to_release", "analyze", "analyze_release", "analyze_store",
+           "default_config", "load_config"]
+
+
+def add_to_release(store: ox.Store, nquads: bytes, networks_dir: Path, base: str = DEFAULT_BASE,
+                   config: Config | None = None) -> bytes:
+    """Analyse the freshly loaded release store, add the analysis graph to it, write ``networks_dir``, and
+    return the release's canonical N-Quads with the analysis quads merged in (sorted, no duplicates)."""
+    from .outputs import write_outputs
+    from .to_rdf import analysis_quads, nquads_lines
+
+    result = analyze_store(store, config)
+    lines = nquads_lines(analysis_quads(result))
+    if base != DEFAULT_BASE:
+        pattern = re.compile(r"<" + re.escape(DEFAULT_BASE))
+        lines = [pattern.sub("<" + base, line) for line in lines]
+    extra = "\n".join(lines) + "\n"
+    store.bulk_load(extra.encode("utf-8"), ox.RdfFormat.N_QUADS)
+    write_outputs(result, networks_dir)
+    merged = set(nquads.decode("utf-8").splitlines()) | set(lines)
+    return ("\n".join(sorted(line for line in merged if line.strip())) + "\n").encode("utf-8")
+
+
+def analyze_release(dist: Path, out: Path | None = None, png: bool = False, svg: bool = False,
+                    config: Config | None = None) -> tuple[Analysis, list[Path]]:
+    """Re-run the analysis on a release's store (opened read-only, never modified) and write the networks (and
+    pictures if asked) into ``out`` (default: dist/networks)."""
+    from ..querying import open_store
+    from .outputs import write_outputs
+
+    store = open_store(dist)
+    result = analyze_store(store, config)
+    folder = out or dist / "networks"
+    paths = write_outputs(result, folder)
+    if png or svg:
+        from .pictures import draw_all
+
+        formats = tuple(f for f, on in (("png", png), ("svg", svg)) if on)
+        paths += draw_all(result, folder / "pictures", formats)
+    return result, paths

@@ -1,0 +1,161 @@
+"""Network metrics, each a plain function of a graph (NetworkX style), deterministic: nodes are visited in
+the graph's (sorted) order, community detection uses a fixed seed, floats are rounded for output.
+
+>>> import networkx as nx
+>>> G = nx.Graph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])
+>>> degree_and_strength(G)["c"]
+(3, 3.0)
+>>> sorted(nontrivial_bridges(G)), sorted(nx.bridges(G))
+([], [('c', 'd')])
+>>> betweenness(G)["c"]
+0.666667
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import networkx as nx
+
+from .networks import r
+
+
+def degree_and_strength(G: nx.Graph, weight: str | None = "weight") -> dict[str, tuple[int, float]]:
+    """Node -> (degree, strength = sum of the weights of its edges; the degree when unweighted)."""
+    return {n: (G.degree(n), r(G.degree(n, weight=weight) if weight else G.degree(n))) for n in G}
+
+
+def _with_distance(G: nx.Graph, weight: str) -> nx.Graph:
+    H = nx.Graph()
+    H.add_nodes_from(G)
+    for u, v, w in G.edges(data=weight, default=1.0):
+        H.add_edge(u, v, distance=1.0 / float(w) if w else float("inf"))
+    return H
+
+
+def betweenness(G: nx.Graph, weight: str | None = None, exact_max_nodes: int = 2000, pivots: int = 256,
+                seed: int = 42) -> dict[str, float]:
+    """Normalized betweenness centrality. With ``weight``, shortest paths use the distance 1/weight (strong
+    ties are short). Above ``exact_max_nodes`` nodes, Brandes' estimate from ``pivots`` seeded pivots."""
+    if G.number_of_nodes() == 0:
+        return {}
+    H = _with_distance(G, weight) if weight else G
+    k = None if G.number_of_nodes() <= exact_max_nodes else min(pivots, G.number_of_nodes())
+    values = nx.betweenness_centrality(H, k=k, normalized=True, weight="distance" if weight else None, seed=seed)
+    return {n: r(values[n]) for n in G}
+
+
+def eigenvector(G: nx.Graph, weight: str | None = "weight") -> dict[str, float]:
+    """Eigenvector centrality (power iteration on A + I, which converges on bipartite graphs too); all 0 when
+    it does not converge or the graph has no edges."""
+    if G.number_of_edges() == 0:
+        return {n: 0.0 for n in G}
+    try:
+        values = nx.eigenvector_centrality(G, max_iter=2000, tol=1e-10, weight=weight)
+    except nx.PowerIterationFailedConvergence:
+        return {n: 0.0 for n in G}
+    return {n: r(values[n]) for n in G}
+
+
+def core_numbers(G: nx.Graph) -> dict[str, int]:
+    """The k-core number of each node (the largest k such that the node is in the k-core)."""
+    H = G.copy()
+    H.remove_edges_from(list(nx.selfloop_edges(H)))
+    return dict(nx.core_number(H))
+
+
+def communities(G: nx.Graph, weight: str | None = "weight", seed: int = 42, resolution: float = 1.0) -> list[list[str]]:
+    """Louvain communities (modularity), seeded; sorted by size (largest first), then by first node. Nodes
+    without edges are their own community."""
+    if G.number_of_edges() == 0:
+        parts = [{n} for n in G]
+    else:
+        parts = nx.community.louvain_communities(G, weight=weight, resolution=resolution, seed=seed)
+    return sorted((sorted(p) for p in parts), key=lambda c: (-len(c), c[0]))
+
+
+def community_of(parts: list[list[str]]) -> dict[str, int]:
+    """Node -> index of its community (0 = largest)."""
+    return {n: i for i, part in enumerate(parts) for n in part}
+
+
+def modularity(G: nx.Graph, parts: list[list[str]], weight: str | None = "weight",
+               resolution: float = 1.0) -> float:
+    if G.number_of_edges() == 0:
+        return 0.0
+    return r(nx.community.modularity(G, [set(p) for p in parts], weight=weight, resolution=resolution))
+
+
+def participation(G: nx.Graph, membership: dict[str, int], weight: str | None = "weight") -> dict[str, float]:
+    """Participation coefficient P(i) = 1 - sum over communities c of (k_ic / k_i)^2, with k the (weighted)
+    degree: 0 when all of a node's ties are in one community, near 1 when they spread over many."""
+    out = {}
+    for n in G:
+        totals: Counter[int] = Counter()
+        for _, v, w in G.edges(n, data=weight, default=1.0):
+            totals[membership[v]] += float(w if weight else 1.0)
+        k = sum(totals.values())
+        out[n] = r(1.0 - sum((x / k) ** 2 for x in totals.values())) if k else 0.0
+    return out
+
+
+def communities_reached(G: nx.Graph, membership: dict[str, int]) -> dict[str, int]:
+    """Node -> number of distinct communities among its neighbours (a State that bridges communities reaches
+    several)."""
+    return {n: len({membership[v] for v in G[n]}) for n in G}
+
+
+def nontrivial_bridges(G: nx.Graph) -> list[tuple[str, str]]:
+    """Bridges (edges whose removal disconnects their component) whose both ends have other ties: the edges
+    that alone hold two groups together, leaving out the many edges to leaves."""
+    out = []
+    for u, v in nx.bridges(G):
+        if G.degree(u) > 1 and G.degree(v) > 1:
+            out.append((u, v) if u <= v else (v, u))
+    return sorted(out)
+
+
+def articulation_points(G: nx.Graph) -> list[str]:
+    """Nodes whose removal disconnects their component."""
+    return sorted(nx.articulation_points(G))
+
+
+def node_metrics(G: nx.Graph, weight: str | None = "weight", seed: int = 42, resolution: float = 1.0,
+                 exact_max_nodes: int = 2000, pivots: int = 256) -> tuple[dict[str, dict], list[list[str]]]:
+    """All node metrics of ``G`` (degree, strength, betweenness, eigenvector, core, community,
+    participation, communities reached, articulation) and its communities."""
+    ds = degree_and_strength(G, weight)
+    btw = betweenness(G, weight, exact_max_nodes, pivots, seed)
+    eig = eigenvector(G, weight)
+    core = core_numbers(G)
+    parts = communities(G, weight, seed, resolution)
+    member = community_of(parts)
+    part = participation(G, member, weight)
+    reach = communities_reached(G, member)
+    cut = set(articulation_points(G))
+    metrics = {
+        n: {"degree": ds[n][0], "strength": ds[n][1], "betweenness": btw[n], "eigenvector": eig[n],
+            "core": core[n], "community": member[n], "participation": part[n], "communities_reached": reach[n],
+            "articulation": n in cut}
+        for n in G
+    }
+    return metrics, parts
+
+
+def summary(G: nx.Graph, parts: list[list[str]], weight: str | None = "weight", resolution: float = 1.0) -> dict:
+    """Size, density, components, communities and modularity, k-core depth, bridges of a graph."""
+    components = sorted((len(c) for c in nx.connected_components(G)), reverse=True)
+    core = core_numbers(G)
+    return {
+        "nodes": G.number_of_nodes(),
+        "edges": G.number_of_edges(),
+        "density": r(nx.density(G)) if G.number_of_nodes() > 1 else 0.0,
+        "components": len(components),
+        "largest_component": components[0] if components else 0,
+        "communities": len([p for p in parts if len(p) > 1]),
+        "modularity": modularity(G, parts, weight, resolution),
+        "max_core": max(core.values(), default=0),
+        "bridges": len(list(nx.bridges(G))),
+        "nontrivial_bridges": len(nontrivial_bridges(G)),
+        "articulation_points": len(articulation_points(G)),
+    }

@@ -1,0 +1,46 @@
+"""Writing an analysis into a folder (dist/networks/): every network in every format, the tables as CSV, and
+analysis.json / index.json that the HTTP API and the pages read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .export import dumps, write_network, write_table
+from .pipeline import TITLES, Analysis
+
+TABLES = {
+    "states_by_iscm_count": "States and territories by the number of ISCMs they are members of",
+    "reported_counts": "The report's 'member of N ISCMs' statements against the membership lists",
+    "top_overlaps": "ISCM pairs by shared membership (Jaccard index)",
+    "named_overlaps": "The geographic overlaps the report names, with what the networks say",
+    "regional_overlaps": "ISCM pairs sharing members within a UN M49 sub-region",
+    "candidate_synergies": "ISCM pairs with shared members and themes but no documented cooperation",
+    "bridging_states": "States whose ISCMs lie in several communities of the State-ISCM network",
+}
+
+
+def write_outputs(result: Analysis, folder: Path) -> list[Path]:
+    """All files of the analysis into ``folder`` (created); deterministic bytes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    index: dict = {"networks": {}, "tables": {}}
+    for name, G in result.networks.items():
+        summary = result.summaries[name]
+        paths += write_network(G, folder, name, {"name": name, "title": TITLES[name], "summary": summary})
+        index["networks"][name] = {"title": TITLES[name], "summary": summary,
+                                   "files": [f"{name}.{ext}" for ext in ("json", "gexf", "graphml")]
+                                   + [f"{name}-nodes.csv", f"{name}-edges.csv"]}
+    for name, title in TABLES.items():
+        paths.append(write_table(result.tables[name], folder, name))
+        index["tables"][name] = {"title": title, "file": f"{name}.csv", "rows": len(result.tables[name])}
+    analysis = {
+        "config": result.config.as_dict(),
+        "summaries": result.summaries,
+        "communities": result.communities,
+        "tables": result.tables,
+    }
+    for filename, data in (("analysis.json", analysis), ("index.json", index)):
+        path = folder / filename
+        path.write_text(dumps(data), encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -1,0 +1,55 @@
+"""The ontology: a label and a definition on every term, a version IRI, and every term the data uses defined."""
+
+from __future__ import annotations
+
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.namespace import SKOS
+
+from iscm_kg.paths import ONTOLOGY
+
+NS = "https://w3id.org/iscm/ontology#"
+
+
+def ontology() -> Graph:
+    graph = Graph()
+    graph.parse(ONTOLOGY / "iscm.ttl")
+    graph.parse(ONTOLOGY / "vocab.ttl")
+    return graph
+
+
+def test_every_term_has_english_label_and_definition():
+    graph = ontology()
+    terms = {s for s in graph.subjects() if str(s).startswith(NS)}
+    assert len(terms) > 80
+    for term in terms:
+        labels = [o for o in graph.objects(term, RDFS.label) if isinstance(o, Literal) and o.language == "en"]
+        definitions = [o for o in graph.objects(term, SKOS.definition) if o.language == "en"]
+        assert labels, f"{term} has no English rdfs:label"
+        assert definitions, f"{term} has no English skos:definition"
+
+
+def test_header():
+    graph = ontology()
+    onto = URIRef("https://w3id.org/iscm/ontology")
+    assert (onto, RDF.type, OWL.Ontology) in graph
+    assert graph.value(onto, OWL.versionIRI) is not None
+    assert graph.value(onto, OWL.versionInfo) is not None
+
+
+def test_vocabulary_concepts_have_labels_and_definitions():
+    graph = ontology()
+    for concept in graph.subjects(RDF.type, SKOS.Concept):
+        assert graph.value(concept, SKOS.prefLabel) is not None, concept
+        assert graph.value(concept, SKOS.definition) is not None, concept
+
+
+def test_data_uses_only_defined_terms(store):
+    graph = ontology()
+    defined = {str(s) for s in graph.subjects() if str(s).startswith(NS)}
+    used = set()
+    for quad in store.quads_for_pattern(None, None, None, None):
+        for term in (quad.predicate, quad.object):
+            value = getattr(term, "value", "")
+            if isinstance(value, str) and value.startswith(NS):
+                used.add(value)
+    assert used - defined == set()

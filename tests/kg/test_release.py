@@ -1,0 +1,81 @@
+"""The release: every dump parses to the same quads, VoID/DCAT describe it, builds are deterministic, the base IRI
+is configurable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph, URIRef
+
+from iscm_kg.paths import DATA, ONTOLOGY, SHAPES
+from iscm_kg.release import DUMPS, write_release
+
+
+def quads(path: Path, fmt: ox.RdfFormat) -> set:
+    return {str(q) for q in ox.parse(path=str(path), format=fmt)}
+
+
+def test_files_present(release: Path):
+    for name in [*DUMPS, "void.ttl", "validation-report.ttl", "validation-report.md", "build-info.json",
+                 "SHA256SUMS"]:
+        assert (release / name).stat().st_size > 0, name
+    assert (release / "store").is_dir()
+
+
+def test_dumps_agree(release: Path):
+    nq = quads(release / "iscm-kg.nq", ox.RdfFormat.N_QUADS)
+    assert quads(release / "iscm-kg.trig", ox.RdfFormat.TRIG) == nq
+    assert quads(release / "iscm-kg.jsonld", ox.RdfFormat.JSON_LD) == nq
+    triples = {str(t.triple) for t in ox.parse(path=str(release / "iscm-kg.nq"), format=ox.RdfFormat.N_QUADS)}
+    turtle = {str(t.triple) for t in ox.parse(path=str(release / "iscm-kg.ttl"), format=ox.RdfFormat.TURTLE)}
+    assert turtle == triples
+    store = ox.Store.read_only(str(release / "store"))
+    assert len(store) == len(nq)
+    assert not any(ox.BlankNode.__name__ in type(q.subject).__name__ for q in store)
+
+
+def test_rdflib_reads_the_trig(release: Path):
+    dataset = Dataset()
+    dataset.parse(release / "iscm-kg.trig", format="trig")
+    graphs = {g.identifier for g in dataset.graphs()}
+    assert URIRef("https://w3id.org/iscm/graph/provenance") in graphs
+    assert URIRef("https://w3id.org/iscm/graph/mechanisms/budapest") in graphs
+
+
+def test_void_and_dcat(release: Path):
+    info = json.loads((release / "build-info.json").read_text())
+    void = Graph().parse(release / "void.ttl")
+    ds = URIRef("https://w3id.org/iscm/id/dataset/iscm-kg")
+    VOID = "http://rdfs.org/ns/void#"
+    assert int(void.value(ds, URIRef(VOID + "triples"))) == info["triples"]
+    assert (ds, URIRef(VOID + "sparqlEndpoint"), None) in void
+    dists = list(void.objects(ds, URIRef("http://www.w3.org/ns/dcat#distribution")))
+    assert len(dists) == len(DUMPS)
+    spdx = "http://spdx.org/rdf/terms#"
+    for dist in dists:
+        name = str(dist).rsplit("/", 1)[-1]
+        checksum = void.value(void.value(dist, URIRef(spdx + "checksum")), URIRef(spdx + "checksumValue"))
+        assert str(checksum) == hashlib.sha256((release / name).read_bytes()).hexdigest()
+    assert info["conforms"] is True and info["violations"] == 0
+    assert info["dataset_version"] == hashlib.sha256((release / "iscm-kg.nq").read_bytes()).hexdigest()[:16]
+
+
+def test_deterministic(release: Path, tmp_path: Path):
+    again = tmp_path / "dist"
+    write_release(DATA, ONTOLOGY, SHAPES, again, echo=lambda _m: None)
+    for name in [*DUMPS, "void.ttl", "validation-report.ttl", "validation-report.md", "SHA256SUMS"]:
+        assert (again / name).read_bytes() == (release / name).read_bytes(), name
+
+
+def test_base_iri_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("ISCM_KG_BASE", "http://example.org/kg/")
+    dist = tmp_path / "dist"
+    write_release(DATA, ONTOLOGY, SHAPES, dist, echo=lambda _m: None)
+    text = (dist / "iscm-kg.nq").read_text(encoding="utf-8")
+    assert "<http://example.org/kg/id/mechanism/budapest>" in text
+    assert "<https://w3id.org/iscm/" not in text
+    assert json.loads((dist / "build-info.json").read_text())["base_iri"] == "http://example.org/kg/"
