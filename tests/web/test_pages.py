@@ -1,0 +1,168 @@
+"""The pages for people: valid HTML (strict HTML5 parse), one layout with landmarks and a skip link, no
+script needed, and the content the issue asks for on the home, ISCM, State and other pages."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import html5lib
+import pytest
+import requests
+
+from tests.server.conftest import Server
+
+PAGES = [
+    "/",
+    "/mechanisms",
+    "/states",
+    "/organizations",
+    "/themes",
+    "/regions",
+    "/search?q=bali",
+    "/search?q=FIBEMTD",
+    "/search?q=",
+    "/queries",
+    "/queries/iscm-members?iscm=mechanism/bali",
+    "/queries/state-iscms",
+    "/page/id/mechanism/bali",
+    "/page/id/mechanism/igc",
+    "/page/id/mechanism/rcm",
+    "/page/id/state/ESP",
+    "/page/id/state/MEX",
+    "/page/id/organization/iom",
+    "/page/id/theme/border-management",
+    "/page/id/region/africa",
+    "/page/id/m49/150",
+    "/page/id/role/",
+    "/page/id/document/report",
+    "/page/id/membership/bali/state-MYS/member",
+    "/page/graph/mechanisms/bali",
+    "/source/summary-igc",
+    "/download/",
+    "/validation",
+    "/query",
+]
+
+
+class Outline(HTMLParser):
+    """What accessibility checks need: ids, headings, landmarks, scripts, form fields and their labels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.labels_for: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if attributes.get("id"):
+            self.ids.append(str(attributes["id"]))
+        if tag == "label" and attributes.get("for"):
+            self.labels_for.add(str(attributes["for"]))
+
+    def count(self, tag: str) -> int:
+        return sum(1 for t, _ in self.tags if t == tag)
+
+
+def fetch(site: Server, path: str) -> str:
+    response = requests.get(site.url + path, timeout=60)
+    assert response.status_code == 200, (path, response.text[:500])
+    assert response.headers["Content-Type"].startswith("text/html")
+    return response.text
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_is_valid_accessible_html(site: Server, path: str) -> None:
+    text = fetch(site, path)
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    parser.parse(text)  # raises on any parse error of the HTML5 syntax
+    outline = Outline()
+    outline.feed(text)
+    assert text.startswith("<!DOCTYPE html>")
+    assert '<html lang="en">' in text
+    assert outline.count("h1") == 1, "one top-level heading"
+    assert outline.count("main") == 1 and outline.count("nav") >= 1 and outline.count("header") == 1
+    assert len(outline.ids) == len(set(outline.ids)), "ids are unique"
+    first_link = next(attrs for tag, attrs in outline.tags if tag == "a")
+    assert first_link.get("href") == "#main", "the skip link comes first"
+    for tag, attrs in outline.tags:
+        if tag == "input" and attrs.get("type") not in ("hidden", "submit"):
+            assert attrs.get("id") in outline.labels_for, f"input {attrs} has a label"
+        if tag == "img":
+            assert attrs.get("alt") is not None
+        assert not (attrs.get("tabindex") or "0").lstrip("-").isdigit() or int(attrs.get("tabindex") or 0) <= 0
+        if tag == "script" and path != "/query":
+            assert attrs.get("type") == "application/json", f"{path} needs no script"
+
+
+def links(text: str) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', text))
+
+
+def test_home_has_counts_build_date_validation_and_entry_points(site: Server) -> None:
+    text = fetch(site, "/")
+    assert re.search(r'<span class="count">\d+</span> ISCMs', text)
+    assert "Built on" in text and "conforms" in text
+    for target in ("/mechanisms", "/states", "/queries", "/query", "/download/", "/page/id/mechanism/bali"):
+        assert target in links(text)
+
+
+def test_iscm_page_has_fact_sheet_members_themes_cooperation_and_overlap(site: Server) -> None:
+    text = fetch(site, "/page/id/mechanism/bali")
+    assert "<h1>Bali Process on People Smuggling" in text
+    assert "Annex 2 number" in text and "/source/report#L1538" in text, "fact-sheet values cite their line"
+    assert "Australia" in text and "<code>AUS</code>" in text and "high" in text and "undated" in text
+    assert "https://www.iom.int/node/30036" in text, "membership source pages are linked"
+    assert "/page/id/state/AUS" in links(text)
+    assert "/page/id/theme/counter-trafficking" in links(text)
+    assert "Mechanisms sharing the most members" in text
+    assert "/page/id/mechanism/igc" in links(text), "cooperation with IGC"
+
+
+def test_iscm_page_with_a_summary(site: Server) -> None:
+    text = fetch(site, "/page/id/mechanism/igc")
+    assert "One-page summary" in text and "summary-section" in text
+
+
+def test_state_page_lists_iscms_roles_and_states_sharing_most(site: Server) -> None:
+    text = fetch(site, "/page/id/state/ESP")
+    assert "<h1>Spain</h1>" in text
+    assert "/page/id/mechanism/bali" in links(text) and "observer" in text
+    assert "/page/id/mechanism/budapest" in links(text) and "member" in text
+    assert "States sharing the most ISCMs" in text
+    assert "/page/id/state/FRA" in links(text) or "/page/id/state/PRT" in links(text)
+
+
+def test_organization_theme_and_region_pages(site: Server) -> None:
+    assert "Roles in mechanisms" in fetch(site, "/page/id/organization/iom")
+    theme = fetch(site, "/page/id/theme/border-management")
+    assert "ISCMs with this thematic focus" in theme and "/page/id/mechanism/" in theme
+    region = fetch(site, "/page/id/region/africa")
+    assert "ISCMs covering this region" in region and "/page/id/mechanism/" in region
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Bali", "/page/id/mechanism/bali"),
+        ("FIBEMTD", "/page/id/mechanism/fibemyd"),  # a misspelling (hidden label)
+        ("Puebla", "/page/id/mechanism/rcm"),  # an alternative name
+        ("IOM", "/page/id/organization/iom"),  # an acronym
+        ("esp", "/page/id/state/ESP"),  # an ISO code
+    ],
+)
+def test_search_finds_names_and_acronym_variants(site: Server, query: str, expected: str) -> None:
+    text = fetch(site, f"/search?q={query}")
+    assert expected in links(text), text[:3000]
+
+
+def test_source_text_has_line_anchors(site: Server) -> None:
+    text = fetch(site, "/source/report")
+    assert 'id="L1538"' in text
+
+
+def test_generic_pages_follow_links(site: Server) -> None:
+    text = fetch(site, "/page/id/membership/bali/state-MYS/member")
+    assert "/page/id/state/MYS" in links(text) and "/page/id/mechanism/bali" in links(text)
