@@ -34,6 +34,8 @@ class Config:
     exact_betweenness_max_nodes: int = 2000
     betweenness_pivots: int = 256
     region_min_shared: int = 2
+    min_theme_similarity: float = 0.0
+    min_synergy: float = 0.0
 
     def organization_group(self, role: str) -> str | None:
         """The group ("secretariat", "support", ...) of an organization's role, None if not in the network."""
@@ -65,6 +67,7 @@ class Config:
                 "betweenness_pivots": self.betweenness_pivots,
             },
             "regions": {"min_shared": self.region_min_shared},
+            "sparsify": {"min_theme_similarity": self.min_theme_similarity, "min_synergy": self.min_synergy},
         }
 
 
@@ -132,6 +135,8 @@ def from_dict(data: dict[str, Any]) -> Config:
         exact_betweenness_max_nodes=int(metrics.get("exact_betweenness_max_nodes", 2000)),
         betweenness_pivots=int(metrics.get("betweenness_pivots", 256)),
         region_min_shared=int(data.get("regions", {}).get("min_shared", 2)),
+        min_theme_similarity=float(data.get("sparsify", {}).get("min_theme_similarity", 0.0)),
+        min_synergy=float(data.get("sparsify", {}).get("min_synergy", 0.0)),
     )
 
 

@@ -141,20 +141,26 @@ def similarity(a: set, b: set, measure: str = "jaccard") -> float:
 
 def shared_membership(B: nx.Graph, roles: tuple[str, ...] = ("member",)) -> nx.Graph:
     """ISCM - ISCM: an edge where two ISCMs share members; weight = shared count, with ``jaccard`` and
-    ``overlap`` (overlap coefficient). Node attribute ``members``: the ISCM's member count."""
+    ``overlap`` (overlap coefficient). Node attribute ``members``: the ISCM's member count. Pairs are found
+    through each party's ISCMs (an inverted index), so the cost grows with the co-memberships, not with the
+    square of the number of ISCMs."""
     members = members_by_iscm(B, roles)
+    by_party: dict[str, list[str]] = defaultdict(list)
+    for mechanism in sorted(members):
+        for party in members[mechanism]:
+            by_party[party].append(mechanism)
+    shared_by_pair: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for party, mechanisms in by_party.items():
+        for a, b in combinations(mechanisms, 2):
+            shared_by_pair[(a, b)].append(party)
     G = nx.Graph(name="shared_membership")
     for node in sorted(members):
         G.add_node(node, **B.nodes[node], members=len(members[node]))
-    for a, b in combinations(sorted(members), 2):
-        shared = members[a] & members[b]
-        if shared:
-            G.add_edge(a, b, weight=len(shared), shared=len(shared),
-                       jaccard=r(similarity(members[a], members[b], "jaccard")),
-                       overlap=r(similarity(members[a], members[b], "overlap_coefficient")),
-                       members="|".join(sorted(B.nodes[s].get("short", s) for s in shared)))
-    G.remove_nodes_from([n for n in list(G) if G.nodes[n]["members"] == 0 and G.degree(n) == 0
-                         and not G.nodes[n].get("iscm")])
+    for (a, b), shared in sorted(shared_by_pair.items()):
+        G.add_edge(a, b, weight=len(shared), shared=len(shared),
+                   jaccard=r(similarity(members[a], members[b], "jaccard")),
+                   overlap=r(similarity(members[a], members[b], "overlap_coefficient")),
+                   members="|".join(sorted(B.nodes[s].get("short", s) for s in shared)))
     return G
 
 
@@ -177,15 +183,16 @@ def co_membership(B: nx.Graph, roles: tuple[str, ...] = ("member",)) -> nx.Graph
     return G
 
 
-def thematic_similarity(facts: Facts) -> nx.Graph:
-    """ISCM - ISCM: weight = Jaccard index of the Annex 10 themes; ``shared``: the number of shared themes."""
+def thematic_similarity(facts: Facts, min_similarity: float = 0.0) -> nx.Graph:
+    """ISCM - ISCM: weight = Jaccard index of the Annex 10 themes (at least ``min_similarity``); ``shared``: the
+    number of shared themes."""
     G = nx.Graph(name="thematic_similarity")
     themed = sorted(m for m in facts.iscms if facts.themes.get(m))
     for node in themed:
         G.add_node(node, **mechanism_attrs(facts, node), theme_count=len(facts.themes[node]))
     for a, b in combinations(themed, 2):
         shared = facts.themes[a] & facts.themes[b]
-        if shared:
+        if shared and similarity(facts.themes[a], facts.themes[b]) >= min_similarity:
             G.add_edge(a, b, weight=r(similarity(facts.themes[a], facts.themes[b])), shared=len(shared),
                        themes="|".join(sorted(_key(t) for t in shared)))
     return G

@@ -54,7 +54,7 @@ def build_networks(facts: Facts, config: Config) -> dict[str, nx.Graph]:
         "state_iscm": B,
         "shared_membership": N.shared_membership(B, config.membership_roles),
         "co_membership": N.co_membership(B, config.membership_roles),
-        "thematic_similarity": N.thematic_similarity(facts),
+        "thematic_similarity": N.thematic_similarity(facts, config.min_theme_similarity),
         "cooperation": N.cooperation(facts),
         "iscm_organization": G_org,
         "synergy": synergy_network(facts, B, G_org, config),

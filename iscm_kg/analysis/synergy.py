@@ -82,7 +82,7 @@ def synergy_network(facts: Facts, B: nx.Graph, G_org: nx.Graph, config: Config) 
             "overlap": 1.0 if pair in named else 0.0,
         }
         score = pair_score(components, config.weights)
-        if score <= 0:
+        if score <= 0 or score < config.min_synergy:
             continue
         other = sorted(set(wished.get(pair, [])) - set(coop.get(pair, [])))
         G.add_edge(a, b, weight=score, synergy=score, **{c: r(v) for c, v in components.items()},

@@ -8,9 +8,9 @@ import re
 from rdflib import Graph, Literal, URIRef
 
 from ..context import BuildContext
-from ..namespaces import DCTERMS, ISCM, ORG, PROV, RDF, RDFS
+from ..namespaces import DCTERMS, ISCM, ORG, PROV, RDF, RDFS, SKOS
 from ..tables import Row, read_table
-from .common import add_text, as_of, note, party_slug, sourced_record
+from .common import add_text, as_of, note, party_slug, slug, sourced_record
 
 URL = re.compile(r"https?://[^\s;,)]+")
 REFERENCE_ROLES = ("member", "observer", "partner", "participant", "former-member")
@@ -75,6 +75,8 @@ def load_memberships(ctx: BuildContext, shortcuts: RoleProperties, names: dict[s
         party = ctx.party(row, ref, "party")
         if ref.startswith("state:"):
             names.setdefault(ref[6:], set()).add(row["party"])
+        elif ref.startswith("org:") and row["party"] != ctx.organizations[ref[4:]]["pref_label"]:
+            org_names.append((party, row["party"], row))
         key = f"{row['iscm']}/{party_slug(ref)}/{row['role']}"
         if key in seen:
             raise row.error(f"duplicate membership {key} (first on line {seen[key]})")
@@ -96,7 +98,18 @@ def load_memberships(ctx: BuildContext, shortcuts: RoleProperties, names: dict[s
         add_text(graph, iri, RDFS.label, f"{row['party']}: {row['role']} of {row['iscm']}")
         note(graph, iri, row)
 
+    org_names: list[tuple[URIRef, str, Row]] = []
     ctx.collect(load, rows)
+    # Organization names as the reference list writes them ("European Union (EU)"): other names, sourced to
+    # the first row that uses each.
+    seen_names: set[tuple[URIRef, str]] = set()
+    for party, name, row in org_names:
+        if (party, name) in seen_names:
+            continue
+        seen_names.add((party, name))
+        key = f"memberships/org-{str(party).rsplit('/', 1)[-1]}-{slug(name)}"
+        graph = ctx.record(row, "names", key, "memberships", row.line)
+        graph.add((party, SKOS.altLabel, Literal(name, lang="en")))
 
 
 def load_roles(ctx: BuildContext, shortcuts: RoleProperties) -> None:
