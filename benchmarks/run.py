@@ -14,8 +14,10 @@ Query mixes, each driven by wrk (8 connections, 1 thread) for a few seconds afte
   lookup       all about one state (a different state, and a unique query text, every request)
   join         the mechanisms of one state and their other members (unique every request)
   aggregation  members per mechanism, GROUP BY + ORDER BY (unique text every request)
-  pairs        pairs of mechanisms with shared members: engine-bound (unique every request)
   repeated     the aggregation, identical every request (ours may answer it from its cache)
+  repeated-lookup  one lookup, identical every request
+  pairs        pairs of mechanisms with shared members: engine-bound; one client, one request at a
+               time (1 warm-up, then 3 different texts), so the figure is the engine's latency
 
 Usage:  .venv/bin/python -m benchmarks.run [--sizes 10000,100000,1000000] [--duration 5] [--no-real]
 Results: a Markdown table on stdout and JSON in benchmarks/results/. Needs wrk (Debian package wrk).
@@ -48,19 +50,24 @@ ISCM = EX + "ontology#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ORG = "http://www.w3.org/ns/org#"
-PREFIXES = (f"PREFIX iscm: <{ISCM}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-            f"PREFIX org: <{ORG}> ")
+PREFIXES = f"PREFIX iscm: <{ISCM}> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX org: <{ORG}> "
 
 QUERIES = {
     "lookup": "SELECT ?p ?o WHERE { <{E}> ?p ?o }",
-    "join": ("SELECT ?mechanism ?label ?other WHERE { <{E}> iscm:memberOf ?mechanism . "
-             "?mechanism rdfs:label ?label . ?other iscm:memberOf ?mechanism } LIMIT 200"),
-    "aggregation": ("SELECT ?mechanism (COUNT(?member) AS ?members) WHERE { ?member iscm:memberOf ?mechanism } "
-                    "GROUP BY ?mechanism ORDER BY DESC(?members) LIMIT 20"),
-    "pairs": ("SELECT ?m1 ?m2 (COUNT(?s) AS ?shared) WHERE { ?s iscm:memberOf ?m1 , ?m2 "
-              "FILTER(STR(?m1) < STR(?m2)) } GROUP BY ?m1 ?m2 ORDER BY DESC(?shared) LIMIT 20"),
+    "join": (
+        "SELECT ?mechanism ?label ?other WHERE { <{E}> iscm:memberOf ?mechanism . "
+        "?mechanism rdfs:label ?label . ?other iscm:memberOf ?mechanism } LIMIT 200"
+    ),
+    "aggregation": (
+        "SELECT ?mechanism (COUNT(?member) AS ?members) WHERE { ?member iscm:memberOf ?mechanism } "
+        "GROUP BY ?mechanism ORDER BY DESC(?members) LIMIT 20"
+    ),
+    "pairs": (
+        "SELECT ?m1 ?m2 (COUNT(?s) AS ?shared) WHERE { ?s iscm:memberOf ?m1 , ?m2 "
+        "FILTER(STR(?m1) < STR(?m2)) } GROUP BY ?m1 ?m2 ORDER BY DESC(?shared) LIMIT 20"
+    ),
 }
-MIXES = ["lookup", "join", "aggregation", "pairs", "repeated"]
+MIXES = ["lookup", "join", "aggregation", "repeated", "repeated-lookup", "pairs"]
 
 WRK_SCRIPT = r"""
 local paths = {}
@@ -85,6 +92,7 @@ end
 
 # --- data ----------------------------------------------------------------------------------------------
 
+
 def synthetic(triples: int, seed: int = 7) -> list[ox.Quad]:
     """An ISCM-like dataset of about ``triples`` triples (memberships make most of it)."""
     rng = random.Random(seed)
@@ -97,25 +105,34 @@ def synthetic(triples: int, seed: int = 7) -> list[ox.Quad]:
     countries = ox.NamedNode(EX + "graph/countries")
     for s in range(states):
         state = ox.NamedNode(f"{EX}id/state/S{s:06d}")
-        quads += [ox.Quad(state, rdf_type, ox.NamedNode(ISCM + "State"), countries),
-                  ox.Quad(state, label, ox.Literal(f"State {s}", language="en"), countries)]
+        quads += [
+            ox.Quad(state, rdf_type, ox.NamedNode(ISCM + "State"), countries),
+            ox.Quad(state, label, ox.Literal(f"State {s}", language="en"), countries),
+        ]
     for m in range(mechanisms):
         mechanism = ox.NamedNode(f"{EX}id/mechanism/m{m:05d}")
         graph = ox.NamedNode(f"{EX}graph/mechanisms/m{m:05d}")
-        quads += [ox.Quad(mechanism, rdf_type, ox.NamedNode(ISCM + "RegionalConsultativeProcess"), graph),
-                  ox.Quad(mechanism, label, ox.Literal(f"Mechanism {m}", language="en"), graph)]
+        quads += [
+            ox.Quad(mechanism, rdf_type, ox.NamedNode(ISCM + "RegionalConsultativeProcess"), graph),
+            ox.Quad(mechanism, label, ox.Literal(f"Mechanism {m}", language="en"), graph),
+        ]
     role = ox.NamedNode(EX + "id/role/member")
     for k in range(memberships):
         m = rng.randrange(mechanisms)
-        s = int(rng.paretovariate(1.2)) % states if k % 3 else rng.randrange(states)
+        # some states belong to many mechanisms (a skew like the real data), most to a few
+        s = min(states - 1, int(rng.expovariate(10 / states))) if k % 3 else rng.randrange(states)
         state = ox.NamedNode(f"{EX}id/state/S{s:06d}")
         mechanism = ox.NamedNode(f"{EX}id/mechanism/m{m:05d}")
         node = ox.NamedNode(f"{EX}id/membership/k{k:07d}")
         graph = ox.NamedNode(f"{EX}graph/memberships/k{k // 50:06d}")
-        quads += [ox.Quad(node, rdf_type, ox.NamedNode(ORG + "Membership"), graph),
-                  ox.Quad(node, org_member, state, graph), ox.Quad(node, org_organization, mechanism, graph),
-                  ox.Quad(node, org_role, role, graph), ox.Quad(state, member_of, mechanism, graph),
-                  ox.Quad(node, ox.NamedNode(ISCM + "asOf"), ox.Literal("2019-06-30"), graph)]
+        quads += [
+            ox.Quad(node, rdf_type, ox.NamedNode(ORG + "Membership"), graph),
+            ox.Quad(node, org_member, state, graph),
+            ox.Quad(node, org_organization, mechanism, graph),
+            ox.Quad(node, org_role, role, graph),
+            ox.Quad(state, member_of, mechanism, graph),
+            ox.Quad(node, ox.NamedNode(ISCM + "asOf"), ox.Literal("2019-06-30"), graph),
+        ]
     return quads
 
 
@@ -126,8 +143,9 @@ def prepare(name: str, quads_file: Path, work: Path) -> dict[str, Path]:
     for folder in (disk, memory):
         folder.mkdir(parents=True, exist_ok=True)
         shutil.copy(quads_file, folder / "iscm-kg.nq")
-        (folder / "build-info.json").write_text(json.dumps({"dataset_version": f"bench-{name}",
-                                                            "built_at": "2026-11-23T00:00:00Z"}))
+        (folder / "build-info.json").write_text(
+            json.dumps({"dataset_version": f"bench-{name}", "built_at": "2026-11-23T00:00:00Z"})
+        )
     store = ox.Store(str(disk / "store"))
     store.bulk_load(path=str(quads_file), format=ox.RdfFormat.N_QUADS)
     store.optimize()
@@ -143,6 +161,7 @@ def entities(quads_file: Path) -> list[str]:
 
 
 # --- servers -------------------------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -172,8 +191,11 @@ def _wait(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"{url}: server exited with {process.returncode}")
         try:
-            if requests.get(url, params={"query": "ASK { ?s ?p ?o }"}, timeout=5).status_code == 200:
+            status = requests.get(url, params={"query": "ASK { ?s ?p ?o }"}, timeout=5).status_code
+            if status == 200:
                 return
+            if 400 <= status < 500:
+                raise RuntimeError(f"{url}: answers {status}")
         except requests.RequestException:
             pass
         time.sleep(0.2)
@@ -187,8 +209,19 @@ def start(name: str, data: dict[str, Path], log: Path) -> Running:
     url = f"http://127.0.0.1:{port}"
     if name in ("ours", "ours-memory"):
         dist = data["disk"] if name == "ours" else data["memory"]
-        command = [sys.executable, "-m", "server.serve", "--host", "127.0.0.1", "--port", str(port),
-                   "--workers", "2", "--dist", str(dist)]
+        command = [
+            sys.executable,
+            "-m",
+            "server.serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--dist",
+            str(dist),
+        ]
         env["ISCM_KG_QUERY_TIMEOUT"] = "120"
         endpoint = url + "/sparql"
     elif name == "oxigraph":
@@ -196,23 +229,36 @@ def start(name: str, data: dict[str, Path], log: Path) -> Running:
         endpoint = url + "/query"
     elif name == "thin-flask":
         env["THIN_FLASK_NQUADS"] = str(data["nq"])
-        command = [str(BIN / "gunicorn"), "-k", "gthread", "-w", "2", "--threads", "8", "-b", f"127.0.0.1:{port}",
-                   "--no-control-socket", "benchmarks.thin_flask:app"]
+        command = [
+            str(BIN / "gunicorn"),
+            "-k",
+            "gthread",
+            "-w",
+            "2",
+            "--threads",
+            "8",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "benchmarks.thin_flask:app",
+        ]
         endpoint = url + "/sparql"
     elif name == "rdflib-endpoint":
         command = [str(BIN / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(data["nq"])]
-        endpoint = url + "/sparql"
+        endpoint = url + "/"  # its SPARQL endpoint is at the root
     else:
         raise ValueError(name)
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
+    )
     running = Running(name, endpoint, process)
     try:
         if name == "oxigraph":
             _wait_port(port, process)
             with data["nq"].open("rb") as body:
-                requests.post(url + "/store", data=body, headers={"Content-Type": "application/n-quads"},
-                              timeout=600).raise_for_status()
+                requests.post(
+                    url + "/store", data=body, headers={"Content-Type": "application/n-quads"}, timeout=600
+                ).raise_for_status()
         _wait(endpoint, process, timeout=900)
     except Exception:
         running.stop()
@@ -232,10 +278,13 @@ def _wait_port(port: int, process: subprocess.Popen[bytes]) -> None:
 
 # --- load ----------------------------------------------------------------------------------------------
 
+
 def paths(endpoint: str, mix: str, names: list[str], count: int) -> list[str]:
-    path = "/" + endpoint.split("/", 3)[3]
+    path = "/" + endpoint.split("/", 3)[3] if endpoint.count("/") >= 3 else "/"
     if mix == "repeated":
         return [path + "?query=" + quote(PREFIXES + QUERIES["aggregation"], safe="")]
+    if mix == "repeated-lookup":
+        return [path + "?query=" + quote(PREFIXES + QUERIES["lookup"].replace("{E}", names[0]), safe="")]
     template = PREFIXES + QUERIES[mix]
     lines = []
     for i in range(count):
@@ -248,18 +297,75 @@ def wrk(endpoint: str, path_file: Path, duration: float, connections: int = 8) -
     script = path_file.with_suffix(".lua")
     script.write_text(WRK_SCRIPT)
     base = endpoint.split("/", 3)
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--timeout", "120s", "-s", str(script),
-               f"{base[0]}//{base[2]}/", "--", str(path_file)]
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        "--timeout",
+        "120s",
+        "-s",
+        str(script),
+        f"{base[0]}//{base[2]}/",
+        "--",
+        str(path_file),
+    ]
     output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 200).stdout
     result = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
     result["rps"] = result["requests"] / (result["duration_us"] / 1e6) if result["duration_us"] else 0.0
     return result
 
 
+def sequential(server: Running, names: list[str], count: int = 3, timeout: float = 180) -> dict[str, float]:
+    """One request at a time: the latency of an engine-bound query (and its inverse as a rate)."""
+    base = server.url.split("/", 3)
+    origin = f"{base[0]}//{base[2]}"
+    latencies: list[float] = []
+    non2xx = 0
+    for i, path in enumerate(paths(server.url, "pairs", names, count + 1)):
+        started = time.perf_counter()
+        try:
+            response = requests.get(
+                origin + path, headers={"Accept": "application/sparql-results+json"}, timeout=timeout
+            )
+        except requests.Timeout:
+            return {
+                "requests": 0,
+                "duration_us": int(timeout * 1e6),
+                "non2xx": 0,
+                "errors": 1,
+                "p50_ms": 0.0,
+                "p90_ms": 0.0,
+                "p99_ms": 0.0,
+                "mean_ms": 0.0,
+                "rps": 0.0,
+                "timeout_s": timeout,
+            }
+        elapsed = time.perf_counter() - started
+        non2xx += response.status_code != 200
+        if i:  # the first is a warm-up
+            latencies.append(elapsed)
+    latencies.sort()
+    mean = sum(latencies) / len(latencies)
+    return {
+        "requests": len(latencies),
+        "duration_us": int(sum(latencies) * 1e6),
+        "non2xx": non2xx,
+        "errors": 0,
+        "p50_ms": latencies[len(latencies) // 2] * 1e3,
+        "p90_ms": latencies[-1] * 1e3,
+        "p99_ms": latencies[-1] * 1e3,
+        "mean_ms": mean * 1e3,
+        "rps": 1 / mean,
+    }
+
+
 def measure(server: Running, mix: str, names: list[str], work: Path, duration: float) -> dict[str, float]:
+    if mix == "pairs":
+        return sequential(server, names)
     path_file = work / f"paths-{server.name}-{mix}.txt"
     path_file.write_text("\n".join(paths(server.url, mix, names, 60_000)) + "\n")
-    if mix != "repeated":  # warm up on other requests than the measured ones
+    if not mix.startswith("repeated"):  # warm up on other requests than the measured ones
         warm = work / f"warm-{server.name}-{mix}.txt"
         warm.write_text("\n".join(p.replace("request", "warm-up") for p in paths(server.url, mix, names, 2000)) + "\n")
         wrk(server.url, warm, max(1.0, duration / 4))
@@ -275,8 +381,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-real", action="store_true", help="skip the real release in dist/")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     parser.add_argument("--servers", default="ours,ours-memory,oxigraph,thin-flask,rdflib-endpoint")
-    parser.add_argument("--rdflib-max-triples", type=int, default=100_000,
-                        help="rdflib-endpoint is not run on bigger datasets (loading alone takes minutes)")
+    parser.add_argument(
+        "--rdflib-max-triples",
+        type=int,
+        default=100_000,
+        help="rdflib-endpoint is not run on bigger datasets (loading alone takes minutes)",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed: apt-get install wrk")
@@ -320,23 +430,30 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def table(results: list[dict[str, object]]) -> str:
-    """Requests per second (median latency in ms) per dataset, mix and server."""
-    servers = sorted({str(r["server"]) for r in results}, key=lambda s: ["ours", "ours-memory", "oxigraph",
-                                                                         "thin-flask", "rdflib-endpoint"].index(s))
+    """Requests per second (median latency in ms) per dataset, mix and server; for pairs, the latency
+    of one request at a time."""
+    servers = sorted(
+        {str(r["server"]) for r in results},
+        key=lambda s: ["ours", "ours-memory", "oxigraph", "thin-flask", "rdflib-endpoint"].index(s),
+    )
     lines = ["| dataset | mix | " + " | ".join(servers) + " |", "|---|---|" + "---|" * len(servers)]
     for dataset in dict.fromkeys(str(r["dataset"]) for r in results):
         for mix in MIXES:
             cells = []
             for server in servers:
-                row = next((r for r in results if r["dataset"] == dataset and r["mix"] == mix
-                            and r["server"] == server), None)
+                row = next(
+                    (r for r in results if r["dataset"] == dataset and r["mix"] == mix and r["server"] == server), None
+                )
                 if row is None:
                     cells.append("–")
                 elif not row["requests"]:
-                    cells.append("none done")
+                    cells.append(f"> {row.get('timeout_s', '?')} s" if row.get("timeout_s") else "none done")
                 else:
                     flag = f" ({row['non2xx']} non-2xx)" if row["non2xx"] else ""
-                    cells.append(f"{row['rps']:.0f}/s ({row['p50_ms']:.1f} ms){flag}")
+                    if mix == "pairs":
+                        cells.append(f"{row['p50_ms']:.0f} ms{flag}")
+                    else:
+                        cells.append(f"{row['rps']:.0f}/s ({row['p50_ms']:.1f} ms){flag}")
             lines.append(f"| {dataset} | {mix} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

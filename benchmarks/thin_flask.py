@@ -20,5 +20,6 @@ store.bulk_load(path=os.environ["THIN_FLASK_NQUADS"], format=ox.RdfFormat.N_QUAD
 @app.get("/sparql")
 def sparql() -> Response:
     results = store.query(request.args["query"], use_default_graph_as_union=True)
-    return Response(results.serialize(format=ox.QueryResultsFormat.JSON),
-                    content_type="application/sparql-results+json")
+    return Response(
+        results.serialize(format=ox.QueryResultsFormat.JSON), content_type="application/sparql-results+json"
+    )

@@ -17,17 +17,36 @@ from .backends import Backend, create_backend
 from .config import load_config
 from .errors import register_error_handlers
 from .executor import Executor, Recycler
-from .http_cache import ResultCache
+from .http_cache import RepeatedGetMiddleware, ResultCache
 
 __all__ = ["BLUEPRINTS", "create_app", "get_backend"]
 
 
 def _blueprints() -> list[Blueprint]:
-    from . import downloads, graph_store, linked_data, ops, pages, query_api, query_ui, sparql_protocol
+    from . import (
+        downloads,
+        graph_store,
+        linked_data,
+        network_pages,
+        networks_api,
+        ops,
+        pages,
+        query_api,
+        query_ui,
+        sparql_protocol,
+    )
 
     return [
-        sparql_protocol.bp, graph_store.bp, ops.bp,
-        linked_data.bp, pages.bp, downloads.bp, query_api.bp, query_ui.bp,
+        sparql_protocol.bp,
+        graph_store.bp,
+        ops.bp,
+        linked_data.bp,
+        pages.bp,
+        downloads.bp,
+        query_api.bp,
+        query_ui.bp,
+        networks_api.bp,
+        network_pages.bp,
     ]
 
 
@@ -77,9 +96,12 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
             headers["Access-Control-Max-Age"] = "86400"
         return response
 
-    from .ops import MetricsMiddleware
+    from .ops import CACHE_HITS, MetricsMiddleware
 
-    app.wsgi_app = MetricsMiddleware(app.wsgi_app)  # type: ignore[method-assign]
+    repeated = RepeatedGetMiddleware(
+        app.wsgi_app, lambda: backend.version.tag, int(config["RESULT_CACHE_ENTRIES"]), CACHE_HITS.inc
+    )
+    app.wsgi_app = MetricsMiddleware(repeated)  # type: ignore[method-assign]
     return app
 
 

@@ -214,6 +214,7 @@ class EmbeddedBackend(Backend):
         self._updates = 0
         self._nonce = uuid.uuid4().hex[:8]
         self._last_update: datetime | None = None
+        self._version: DatasetVersion | None = None
 
     # opening
     @property
@@ -306,9 +307,16 @@ class EmbeddedBackend(Backend):
     def _changed(self) -> None:
         self._updates += 1
         self._last_update = datetime.now(UTC).replace(microsecond=0)
+        self._version = None
 
     @property
     def version(self) -> DatasetVersion:
+        version = self._version
+        if version is None:
+            version = self._version = self._compute_version()
+        return version
+
+    def _compute_version(self) -> DatasetVersion:
         base = str(self.info.get("dataset_version") or "unversioned")
         built = _parse_time(self.info.get("built_at"))
         if self.writable:

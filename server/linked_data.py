@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -443,4 +444,24 @@ def _render_ontology(turtle: bytes) -> str:
     logging.getLogger("root").setLevel(max(logging.getLogger("root").level, logging.WARNING))
     html = OntPub(ontology=graph).make_html()
     # A way back to the site from the generated page.
-    return html.replace("<body>", '<body><p><a href="/">ISCM knowledge graph</a> › ontology</p>', 1)
+    html = html.replace("<body>", '<body><p><a href="/">ISCM knowledge graph</a> › ontology</p>', 1)
+    return _anchor_local_names(html, base_iri() + "ontology#")
+
+
+_ENTITY = re.compile(r'<div class="property entity" id="([^"]+)">(.{0,600}?)<code>([^<]+)</code>', re.S)
+
+
+def _anchor_local_names(html: str, namespace: str) -> str:
+    """pyLODE names some anchors after labels (``countryorterritory``); add the term's local name as an
+    anchor too, so that ``…/ontology#Country`` lands on its entry."""
+    taken = set(re.findall(r'id="([^"]+)"', html))
+
+    def add(match: re.Match[str]) -> str:
+        anchor, iri = match.group(1), match.group(3).strip()
+        local = iri[len(namespace) :] if iri.startswith(namespace) else None
+        if not local or local == anchor or local in taken or not re.fullmatch(r"[A-Za-z_][\w-]*", local):
+            return match.group(0)
+        taken.add(local)
+        return f'<span id="{local}"></span>' + match.group(0)
+
+    return _ENTITY.sub(add, html)

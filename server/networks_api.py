@@ -73,8 +73,16 @@ def _values(name: str) -> list[str]:
     return [v.strip() for v in raw.split(",") if v.strip()]
 
 
-def filter_network(data: dict[str, Any], types: list[str], regions: list[str], themes: list[str], roles: list[str],
-                   min_weight: float | None, weight: str = "weight", isolates: str | None = None) -> dict[str, Any]:
+def filter_network(
+    data: dict[str, Any],
+    types: list[str],
+    regions: list[str],
+    themes: list[str],
+    roles: list[str],
+    min_weight: float | None,
+    weight: str = "weight",
+    isolates: str | None = None,
+) -> dict[str, Any]:
     """The network with the filters applied (see the module documentation)."""
     nodes = data["nodes"]
     has_parties = any(n.get("kind") != "mechanism" for n in nodes)
@@ -96,8 +104,10 @@ def filter_network(data: dict[str, Any], types: list[str], regions: list[str], t
             return True
         if party_types and node.get("type") not in party_types and node.get("kind") not in party_types:
             return False
-        if wanted_regions and not {str(node.get("region", "")).lower(),
-                                   str(node.get("subregion", "")).lower()} & wanted_regions:
+        if (
+            wanted_regions
+            and not {str(node.get("region", "")).lower(), str(node.get("subregion", "")).lower()} & wanted_regions
+        ):
             return False
         return True
 
@@ -116,9 +126,18 @@ def filter_network(data: dict[str, Any], types: list[str], regions: list[str], t
         linked = {e["source"] for e in edges} | {e["target"] for e in edges}
         kept &= linked
     out = {key: value for key, value in data.items() if key not in ("nodes", "edges")}
-    out["graph"] = {**data.get("graph", {}), "filters": {
-        "type": types, "region": regions, "theme": themes, "role": roles, "min_weight": min_weight,
-        "weight": weight, "isolates": isolates or ("drop" if filtered else "keep")}}
+    out["graph"] = {
+        **data.get("graph", {}),
+        "filters": {
+            "type": types,
+            "region": regions,
+            "theme": themes,
+            "role": roles,
+            "min_weight": min_weight,
+            "weight": weight,
+            "isolates": isolates or ("drop" if filtered else "keep"),
+        },
+    }
     out["nodes"] = [n for n in nodes if n["id"] in kept]
     out["edges"] = edges
     return out
@@ -136,11 +155,14 @@ def list_networks() -> Response:
         data = index()
     except Unavailable as exc:
         return error_response(503, str(exc))
-    networks = {name: {**entry, "url": f"/api/networks/{name}",
-                       "downloads": [f"/networks/files/{f}" for f in entry["files"]]}
-                for name, entry in data["networks"].items()}
-    tables = {name: {**entry, "url": f"/api/networks/tables/{name}", "download": f"/networks/files/{entry['file']}"}
-              for name, entry in data["tables"].items()}
+    networks = {
+        name: {**entry, "url": f"/api/networks/{name}", "downloads": [f"/networks/files/{f}" for f in entry["files"]]}
+        for name, entry in data["networks"].items()
+    }
+    tables = {
+        name: {**entry, "url": f"/api/networks/tables/{name}", "download": f"/networks/files/{entry['file']}"}
+        for name, entry in data["tables"].items()
+    }
     return _json({"networks": networks, "tables": tables})
 
 
@@ -162,8 +184,11 @@ def network(name: str) -> Response:
         return error_response(400, "isolates must be keep or drop", parameter="isolates")
     weight = request.args.get("weight", "weight")
     graph = load_json(networks_dir() / f"{name}.json")
-    return _json(filter_network(graph, _values("type"), _values("region"), _values("theme"), _values("role"),
-                                min_weight, weight, isolates))
+    return _json(
+        filter_network(
+            graph, _values("type"), _values("region"), _values("theme"), _values("role"), min_weight, weight, isolates
+        )
+    )
 
 
 @bp.route("/api/networks/tables/<name>")

@@ -359,7 +359,7 @@ def home() -> Response:
 def _queries_preview() -> list[Any]:
     from .query_api import query_files
 
-    return list(query_files().values())[:8]
+    return [qf for qf in query_files().values() if not qf.name.startswith("network-")][:8]
 
 
 def mechanism_list() -> list[dict[str, Any]]:

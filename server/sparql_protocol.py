@@ -31,7 +31,7 @@ from .backends import (
 )
 from .errors import ProtocolError
 from .executor import Executor, QueryTimeout
-from .http_cache import CachedResult, ResultCache, etag_for, http_date, not_modified, request_key
+from .http_cache import CACHEABLE, CachedResult, ResultCache, etag_for, http_date, not_modified, request_key
 from .ops import CACHE_HITS, CACHE_MISSES, NOT_MODIFIED, QUERIES, ROWS_CAPPED, TIMEOUTS, UPDATES
 from .results import apply_row_cap
 from .service_description import service_description_response
@@ -227,6 +227,8 @@ def _answer_query(query: str, params: MultiDict[str, str]) -> Response:
         cached = cache.get(key)
         if cached is not None:
             CACHE_HITS.inc()
+            if is_get:
+                request.environ[CACHEABLE] = True
             return _result_response(cached.body, cached.content_type, cached.truncated, headers)
         CACHE_MISSES.inc()
 
@@ -247,6 +249,8 @@ def _answer_query(query: str, params: MultiDict[str, str]) -> Response:
     if key is not None and outcome.spool.in_memory and outcome.spool.size <= cache.max_bytes:
         body = outcome.spool.getvalue()
         cache.put(key, CachedResult(body, outcome.fmt.content_type, outcome.truncated))
+        if is_get:
+            request.environ[CACHEABLE] = True
         return _result_response(body, outcome.fmt.content_type, outcome.truncated, headers)
     return _result_response(
         outcome.spool.chunks(),

@@ -31,8 +31,8 @@ class Config:
     organization_synergy_groups: tuple[str, ...] = ()
     seed: int = 42
     resolution: float = 1.0
-    exact_betweenness_max_nodes: int = 2000
-    betweenness_pivots: int = 256
+    betweenness_max_work: int = 5_000_000
+    betweenness_min_pivots: int = 16
     region_min_shared: int = 2
     min_theme_similarity: float = 0.0
     min_synergy: float = 0.0
@@ -63,8 +63,8 @@ class Config:
             "metrics": {
                 "seed": self.seed,
                 "resolution": self.resolution,
-                "exact_betweenness_max_nodes": self.exact_betweenness_max_nodes,
-                "betweenness_pivots": self.betweenness_pivots,
+                "betweenness_max_work": self.betweenness_max_work,
+                "betweenness_min_pivots": self.betweenness_min_pivots,
             },
             "regions": {"min_shared": self.region_min_shared},
             "sparsify": {"min_theme_similarity": self.min_theme_similarity, "min_synergy": self.min_synergy},
@@ -132,8 +132,8 @@ def from_dict(data: dict[str, Any]) -> Config:
         organization_synergy_groups=tuple(data.get("organization_synergy", {}).get("groups", ())),
         seed=int(metrics.get("seed", 42)),
         resolution=float(metrics.get("resolution", 1.0)),
-        exact_betweenness_max_nodes=int(metrics.get("exact_betweenness_max_nodes", 2000)),
-        betweenness_pivots=int(metrics.get("betweenness_pivots", 256)),
+        betweenness_max_work=int(metrics.get("betweenness_max_work", 5_000_000)),
+        betweenness_min_pivots=int(metrics.get("betweenness_min_pivots", 16)),
         region_min_shared=int(data.get("regions", {}).get("min_shared", 2)),
         min_theme_similarity=float(data.get("sparsify", {}).get("min_theme_similarity", 0.0)),
         min_synergy=float(data.get("sparsify", {}).get("min_synergy", 0.0)),

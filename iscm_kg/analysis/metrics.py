@@ -33,16 +33,18 @@ def _with_distance(G: nx.Graph, weight: str) -> nx.Graph:
     return H
 
 
-def betweenness(G: nx.Graph, weight: str | None = None, exact_max_nodes: int = 2000, pivots: int = 256,
+def betweenness(G: nx.Graph, weight: str | None = None, max_work: int = 5_000_000, min_pivots: int = 16,
                 seed: int = 42) -> dict[str, float]:
     """Normalized betweenness centrality. With ``weight``, shortest paths use the distance 1/weight (strong
-    ties are short). Above ``exact_max_nodes`` nodes, Brandes' estimate from ``pivots`` seeded pivots."""
-    if G.number_of_nodes() == 0:
+    ties are short). Exact (Brandes) while nodes x edges <= ``max_work``; above, Brandes' estimate from
+    max(``min_pivots``, max_work / edges) pivots drawn with ``seed``, so the cost stays near ``max_work``."""
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    if n == 0:
         return {}
     H = _with_distance(G, weight) if weight else G
-    k = None if G.number_of_nodes() <= exact_max_nodes else min(pivots, G.number_of_nodes())
+    k = None if n * max(m, 1) <= max_work else min(n, max(min_pivots, max_work // max(m, 1)))
     values = nx.betweenness_centrality(H, k=k, normalized=True, weight="distance" if weight else None, seed=seed)
-    return {n: r(values[n]) for n in G}
+    return {node: r(values[node]) for node in G}
 
 
 def eigenvector(G: nx.Graph, weight: str | None = "weight") -> dict[str, float]:
@@ -121,11 +123,11 @@ def articulation_points(G: nx.Graph) -> list[str]:
 
 
 def node_metrics(G: nx.Graph, weight: str | None = "weight", seed: int = 42, resolution: float = 1.0,
-                 exact_max_nodes: int = 2000, pivots: int = 256) -> tuple[dict[str, dict], list[list[str]]]:
+                 max_work: int = 5_000_000, min_pivots: int = 16) -> tuple[dict[str, dict], list[list[str]]]:
     """All node metrics of ``G`` (degree, strength, betweenness, eigenvector, core, community,
     participation, communities reached, articulation) and its communities."""
     ds = degree_and_strength(G, weight)
-    btw = betweenness(G, weight, exact_max_nodes, pivots, seed)
+    btw = betweenness(G, weight, max_work, min_pivots, seed)
     eig = eigenvector(G, weight)
     core = core_numbers(G)
     parts = communities(G, weight, seed, resolution)

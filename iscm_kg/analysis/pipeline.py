@@ -63,8 +63,8 @@ def build_networks(facts: Facts, config: Config) -> dict[str, nx.Graph]:
 
 def add_metrics(G: nx.Graph, weight: str | None, config: Config) -> tuple[dict, list[list[str]]]:
     """Compute the node metrics of ``G`` and store them as node attributes; mark non-trivial bridges."""
-    values, parts = M.node_metrics(G, weight, config.seed, config.resolution, config.exact_betweenness_max_nodes,
-                                   config.betweenness_pivots)
+    values, parts = M.node_metrics(G, weight, config.seed, config.resolution, config.betweenness_max_work,
+                                   config.betweenness_min_pivots)
     for n, attrs in values.items():
         G.nodes[n].update(attrs)
     bridges = set(M.nontrivial_bridges(G))

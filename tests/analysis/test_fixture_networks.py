@@ -143,8 +143,9 @@ def test_eigenvector_on_a_path():
 def test_betweenness_is_estimated_with_a_seed_above_the_limit():
     G = nx.barabasi_albert_graph(300, 2, seed=1)
     G = nx.relabel_nodes(G, {n: f"n{n:03d}" for n in G})
-    first = M.betweenness(G, exact_max_nodes=100, pivots=50, seed=7)
-    assert first == M.betweenness(G, exact_max_nodes=100, pivots=50, seed=7)
+    first = M.betweenness(G, max_work=1000, min_pivots=50, seed=7)  # 300 nodes x 596 edges > 1000: estimated
+    assert first == M.betweenness(G, max_work=1000, min_pivots=50, seed=7)
+    assert first != M.betweenness(G, max_work=1000, min_pivots=50, seed=8)
     exact = M.betweenness(G)
     top = max(exact, key=exact.get)
     assert first[top] > 0

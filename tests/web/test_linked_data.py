@@ -155,7 +155,16 @@ def test_ontology_serves_html_docs_and_turtle(site: Server) -> None:
     assert response.status_code == 303 and response.headers["Location"].endswith("/ontology.html")
     html = get(site.url + "/ontology.html")
     assert html.status_code == 200 and html.headers["Content-Type"].startswith("text/html")
-    assert 'id="ISCM"' in html.text, "each term has its anchor"
+    ontology = rdflib.Graph().parse(data=get(site.url + "/ontology.ttl").content, format="turtle")
+    owl_ns = "http://www.w3.org/2002/07/owl#"
+    terms = {
+        str(s)[len(BASE + "ontology#") :]
+        for kind in ("Class", "ObjectProperty", "DatatypeProperty")
+        for s in ontology.subjects(RDF.type, rdflib.URIRef(owl_ns + kind))
+        if str(s).startswith(BASE + "ontology#")
+    }
+    missing = sorted(t for t in terms if f'id="{t}"' not in html.text)
+    assert len(terms) > 50 and not missing, f"each term has its anchor: {missing}"
     response = get(f"{site.url}/ontology", "text/turtle")
     assert response.status_code == 303 and response.headers["Location"].endswith("/ontology.ttl")
     graph = rdflib.Graph().parse(data=get(site.url + "/ontology.ttl").content, format="turtle")

@@ -1,0 +1,105 @@
+/* The world map: world-atlas country shapes (TopoJSON, ISO numeric ids) drawn as SVG in the Equal Earth
+   projection, shaded by the number of ISCMs; the data is the State-ISCM network of /api/networks. */
+"use strict";
+(function () {
+  var I = window.ISCM;
+  var status = document.getElementById("map-status");
+  var panel = document.getElementById("map-details");
+  var countSel = document.getElementById("map-count");
+  var iscmSel = document.getElementById("map-iscm");
+  var SVGNS = "http://www.w3.org/2000/svg";
+  var W = 960, H = 470;
+
+  function project(lon, lat) {  /* Equal Earth (Šavrič, Patterson, Jenny 2018) */
+    var A1 = 1.340264, A2 = -0.081106, A3 = 0.000893, A4 = 0.003796, M = Math.sqrt(3) / 2;
+    var l = lon * Math.PI / 180, p = lat * Math.PI / 180, t = Math.asin(M * Math.sin(p));
+    var t2 = t * t, t6 = t2 * t2 * t2;
+    var x = l * Math.cos(t) / (M * (A1 + 3 * A2 * t2 + t6 * (7 * A3 + 9 * A4 * t2)));
+    var y = t * (A1 + A2 * t2 + t6 * (A3 + A4 * t2));
+    return [W / 2 + x * 175, H / 2 - y * 175];
+  }
+  function pathOf(geometry) {
+    if (!geometry) { return ""; }
+    var polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+    return polys.map(function (poly) {
+      return poly.map(function (ring) {
+        var prev = null;
+        return ring.map(function (pt) {  /* a jump across the antimeridian starts a new piece: no streaks */
+          var q = project(pt[0], pt[1]), cmd = prev === null || Math.abs(pt[0] - prev) > 180 ? "M" : "L";
+          prev = pt[0];
+          return cmd + q[0].toFixed(1) + "," + q[1].toFixed(1);
+        }).join("") + "Z";
+      }).join("");
+    }).join("");
+  }
+  Promise.all([I.fetchJSON("/vendor/networks/countries-110m.json"), I.fetchJSON("/api/networks/state_iscm")]).then(function (res) {
+    var world = res[0], net = res[1];
+    var features = topojson.feature(world, world.objects.countries).features;
+    var byNumeric = {}, mechanisms = {}, parties = {};
+    net.nodes.forEach(function (n) {
+      if (n.kind === "mechanism") { mechanisms[n.id] = n; } else { parties[n.id] = n; if (n.numeric) { byNumeric[n.numeric] = n; } }
+    });
+    var links = {};  /* party -> [{mechanism, role}] */
+    net.edges.forEach(function (e) {
+      var p = parties[e.source] ? e.source : e.target, m = p === e.source ? e.target : e.source;
+      (links[p] = links[p] || []).push({ mechanism: m, role: e.role });
+    });
+    Object.keys(mechanisms).sort(function (a, b) { return (mechanisms[a].short || "").localeCompare(mechanisms[b].short || ""); })
+      .forEach(function (m) { var o = document.createElement("option"); o.value = m; o.textContent = mechanisms[m].short || mechanisms[m].label; iscmSel.appendChild(o); });
+    var svg = document.createElementNS(SVGNS, "svg");
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", "World map of ISCM participation");
+    var shapes = [];
+    features.forEach(function (f) {
+      var path = document.createElementNS(SVGNS, "path");
+      path.setAttribute("d", pathOf(f.geometry));
+      path.setAttribute("class", "country");
+      var party = byNumeric[f.id];
+      path.dataset.name = party ? party.label : (f.properties && f.properties.name) || "";
+      if (party) { path.dataset.party = party.id; }
+      var title = document.createElementNS(SVGNS, "title");
+      path.appendChild(title);
+      path.addEventListener("click", function () { select(party, path.dataset.name); });
+      svg.appendChild(path);
+      shapes.push({ path: path, party: party, title: title });
+    });
+    document.getElementById("map").appendChild(svg);
+
+    function count(party) {
+      var own = links[party.id] || [];
+      return countSel.value === "any" ? own.length : own.filter(function (l) { return l.role === "member"; }).length;
+    }
+    function paint() {
+      var chosen = iscmSel.value, max = 1;
+      shapes.forEach(function (s) { if (s.party) { max = Math.max(max, count(s.party)); } });
+      shapes.forEach(function (s) {
+        var n = s.party ? count(s.party) : 0, fill = s.party && n ? I.blues(0.15 + 0.85 * n / max) : "#eceff1";
+        var role = "";
+        if (chosen && s.party) {
+          (links[s.party.id] || []).forEach(function (l) { if (l.mechanism === chosen) { role = l.role; } });
+          fill = role === "member" ? "#08306b" : role ? "#f0a500" : "#eceff1";
+        }
+        s.path.setAttribute("fill", fill);
+        s.path.dataset.count = String(n);
+        s.path.dataset.role = role;
+        s.title.textContent = s.path.dataset.name + (s.party ? ": " + n + " ISCMs" + (role ? " (" + role + " of the chosen ISCM)" : "") : "");
+      });
+      document.getElementById("map-legend").innerHTML = chosen
+        ? '<span class="swatch" style="background:#08306b"></span> member <span class="swatch" style="background:#f0a500"></span> observer, partner or former member'
+        : 'ISCMs: <span class="swatch" style="background:' + I.blues(0.15) + '"></span> 1 … <span class="swatch" style="background:' + I.blues(1) + '"></span> ' + max;
+      status.textContent = chosen ? (mechanisms[chosen].label + ": " + shapes.filter(function (s) { return s.path.dataset.role; }).length + " States on the map")
+        : "States shaded by the number of ISCMs (" + (countSel.value === "any" ? "any role" : "as member") + "); darkest: " + max;
+      document.body.dataset.mapReady = "1";
+    }
+    function select(party, name) {
+      if (!party) { panel.innerHTML = "<h2>" + I.esc(name) + "</h2><p>No ISCM participation recorded.</p>"; return; }
+      var items = (links[party.id] || []).slice().sort(function (a, b) { return a.role.localeCompare(b.role) || (mechanisms[a.mechanism].short || "").localeCompare(mechanisms[b.mechanism].short || ""); });
+      panel.innerHTML = "<h2>" + I.esc(party.label) + '</h2><p><a href="' + I.esc(I.pageOf(party.id)) + '">Open its page</a></p><ul id="state-iscms">' +
+        items.map(function (l) { var m = mechanisms[l.mechanism]; return '<li><a href="' + I.esc(I.pageOf(m.id)) + '">' + I.esc(m.short || m.label) + "</a> (" + I.esc(l.role) + ")</li>"; }).join("") + "</ul>";
+    }
+    countSel.addEventListener("change", paint);
+    iscmSel.addEventListener("change", paint);
+    paint();
+  }).catch(function (err) { status.textContent = "Could not draw the map: " + err.message; });
+})();

@@ -1,0 +1,56 @@
+"""Fixtures of the network tests: our server on loopback (gunicorn, started with the SPARQL engineer's helper)
+on the real release, and Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server.conftest import Server, start_ours
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def live_server(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    server = start_ours("networks", tmp_path_factory.mktemp("network-server"), release, workers=1)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium (never `playwright install`). Fails, never skips, when it is missing."""
+    if not CHROMIUM.is_file():
+        pytest.fail("Debian's chromium is not installed at /usr/bin/chromium: run `make browser` "
+                    "(apt-get install -y chromium, as root)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def node_modules_installed() -> None:
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "node_modules" / "cytoscape" / "dist" / "cytoscape.min.js").is_file():
+        hint = "npm ci" if shutil.which("npm") else "install Node.js and run npm ci"
+        pytest.fail(f"the front-end packages are not installed in node_modules: {hint} (make setup)")

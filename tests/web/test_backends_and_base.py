@@ -1,0 +1,77 @@
+"""The same linked data and pages on the remote backend (our server in front of the Oxigraph server), and
+with another base IRI (a release built with ISCM_KG_BASE): IRIs under the base map onto our host."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+import requests
+
+from tests.server.conftest import REMOTE_ENV, Server, start_ours, start_oxigraph
+
+OTHER_BASE = "http://example.org/kg/"
+
+
+@pytest.fixture(scope="module")
+def remote_site(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    tmp = tmp_path_factory.mktemp("web-remote")
+    oxigraph = start_oxigraph("web-oxigraph", tmp, release / "iscm-kg.nq", read_only=True)
+    try:
+        ours = start_ours("web-remote", tmp, release, env=REMOTE_ENV, backend_url=oxigraph.url + "/query")
+        try:
+            yield ours
+        finally:
+            ours.stop()
+    finally:
+        oxigraph.stop()
+
+
+@pytest.fixture(scope="module")
+def other_base_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    from iscm_kg.paths import DATA, ONTOLOGY, SHAPES
+    from iscm_kg.release import write_release
+
+    tmp = tmp_path_factory.mktemp("web-other-base")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ISCM_KG_BASE", OTHER_BASE)
+        write_release(DATA, ONTOLOGY, SHAPES, tmp / "dist", echo=lambda _msg: None)
+    env = {k: v for k, v in os.environ.items() if k != "ISCM_KG_BASE"}
+    server = start_ours("web-other-base", tmp, tmp / "dist", workers=1, env=env)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_remote_backend_serves_the_same_linked_data_and_pages(remote_site: Server) -> None:
+    response = requests.get(
+        f"{remote_site.url}/id/mechanism/bali", headers={"Accept": "text/turtle"}, allow_redirects=False, timeout=30
+    )
+    assert response.status_code == 303
+    graph = rdflib.Graph().parse(f"{remote_site.url}/id/mechanism/bali")
+    assert (rdflib.URIRef("https://w3id.org/iscm/id/mechanism/bali"), None, None) in graph
+    page = requests.get(f"{remote_site.url}/page/id/mechanism/bali", timeout=60)
+    assert page.status_code == 200 and "Australia" in page.text and "/source/report#L1538" in page.text
+    rows = requests.get(f"{remote_site.url}/api/queries/iscm-members?iscm=mechanism/bali", timeout=60).json()["rows"]
+    assert len(rows) > 40
+    assert requests.get(f"{remote_site.url}/id/mechanism/nope", timeout=30).status_code == 404
+
+
+def test_another_base_iri_maps_onto_our_host(other_base_site: Server) -> None:
+    url = other_base_site.url
+    response = requests.get(
+        f"{url}/id/mechanism/bali", headers={"Accept": "text/turtle"}, allow_redirects=False, timeout=30
+    )
+    assert response.status_code == 303
+    graph = rdflib.Graph().parse(f"{url}/id/mechanism/bali")
+    bali = rdflib.URIRef(OTHER_BASE + "id/mechanism/bali")
+    assert (bali, rdflib.URIRef(OTHER_BASE + "ontology#annex2Number"), None) in graph
+    assert not any("w3id.org" in str(t) for triple in graph for t in triple)
+    page = requests.get(f"{url}/page/id/mechanism/bali", timeout=60).text
+    assert "/page/id/state/AUS" in page and OTHER_BASE + "id/mechanism/bali" in page
+    ontology = requests.get(f"{url}/ontology.html", timeout=60)
+    assert ontology.status_code == 200 and 'id="ISCM"' in ontology.text

@@ -1,0 +1,134 @@
+"""In a real headless Chromium (Debian's chromium, driven by Playwright): open the home page, an ISCM page
+and a State page by following links, use the keyboard, run a canned query in the query UI and see its
+rows. Screenshots go to test-artifacts/web/."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.server.conftest import Server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium package (`make browser`, or "
+            "`apt-get install -y chromium` as root). Never `playwright install`."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser, site: Server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site.url)
+    errors: list[str] = []
+    tab = context.new_page()
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.set_default_timeout(30_000)
+    yield tab
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_home_to_iscm_to_state_by_links(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "ISCM knowledge graph"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main", "skip link first"
+    page.screenshot(path=str(artifacts / "01-home.png"), full_page=True)
+
+    page.get_by_role("link", name="Bali Process on People Smuggling").first.click()
+    page.wait_for_url("**/page/id/mechanism/bali")
+    assert page.locator("h1").inner_text().startswith("Bali Process")
+    members = page.get_by_role("table").filter(has_text="Party").first
+    assert members.locator("tbody tr").count() >= 40
+    page.screenshot(path=str(artifacts / "02-iscm-bali.png"), full_page=True)
+
+    page.get_by_role("link", name="Australia", exact=True).first.click()
+    page.wait_for_url("**/page/id/state/AUS")
+    assert page.locator("h1").inner_text() == "Australia"
+    assert page.get_by_role("link", name="Bali Process on People Smuggling").count() >= 1
+    page.screenshot(path=str(artifacts / "03-state-australia.png"), full_page=True)
+
+    page.get_by_role("link", name="Bali Process on People Smuggling").first.click()
+    page.wait_for_url("**/page/id/mechanism/bali")
+
+
+def test_search_box(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    page.get_by_label("Search names and acronyms").fill("Puebla")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search?q=Puebla")
+    page.get_by_role("link", name="Regional Conference on Migration").first.click()
+    page.wait_for_url("**/page/id/mechanism/rcm")
+
+
+def _run_and_wait(page) -> int:  # type: ignore[no-untyped-def]
+    page.locator(".tab-pane.active .yasqe_queryButton, .yasqe_queryButton >> visible=true").first.click()
+    rows = page.locator(".yasr table.dataTable tbody tr >> visible=true")
+    rows.first.wait_for(state="visible", timeout=30_000)
+    return rows.count()
+
+
+def test_canned_query_in_the_query_ui(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/query")
+    page.locator(".yasqe").first.wait_for(state="visible")
+    page.locator("button.example[data-name='iscm-members']").click()
+    count = _run_and_wait(page)
+    assert count > 5
+    # Result IRIs under the base open our pages.
+    hrefs = page.locator(".yasr table.dataTable tbody a >> visible=true").evaluate_all(
+        "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert any(h.startswith("/page/id/state/") for h in hrefs), hrefs[:10]
+    page.screenshot(path=str(artifacts / "04-query-ui.png"), full_page=True)
+
+
+def test_shared_link_reopens_a_query(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    query = (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+        "SELECT ?state ?name WHERE { ?state a <https://w3id.org/iscm/ontology#State> ; skos:prefLabel ?name } "
+        "ORDER BY ?name LIMIT 7"
+    )
+    fragment = urllib.parse.urlencode({"query": query, "endpoint": "/sparql"}, quote_via=urllib.parse.quote)
+    page.goto("/query#" + fragment)
+    page.locator(".yasqe").first.wait_for(state="visible")
+    text = page.evaluate("document.querySelector('.tab-pane.active .CodeMirror, .CodeMirror').CodeMirror.getValue()")
+    assert "LIMIT 7" in text
+    assert _run_and_wait(page) == 7
+    page.screenshot(path=str(artifacts / "05-shared-query.png"), full_page=True)
+
+
+def test_canned_query_page_without_javascript(browser, site: Server, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False, base_url=site.url)
+    tab = context.new_page()
+    tab.goto("/queries")
+    tab.get_by_role("link", name="Members of an ISCM").first.click()
+    tab.get_by_label("iscm").fill("mechanism/bali")
+    tab.get_by_role("button", name="Answer").click()
+    assert tab.locator("table.results tbody tr").count() > 40
+    tab.screenshot(path=str(artifacts / "06-query-page-no-js.png"))
+    context.close()
