@@ -32,6 +32,7 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from . import jsonld
 from .backends import Backend, BackendError, BackendUnavailable, Dataset, NotAcceptable, QuerySyntaxError
 from .errors import ProtocolError, error_response
 from .executor import QueryTimeout
@@ -190,11 +191,15 @@ def construct(query: str) -> list[ox.Triple]:
     return [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
-def serialize(triples: list[ox.Triple], fmt_key: str) -> bytes:
-    """Triples in one of the document formats, with readable prefixes where the syntax has them."""
+def serialize(triples: list[ox.Triple], fmt_key: str, subject: str | None = None) -> bytes:
+    """Triples in one of the document formats, with readable prefixes where the syntax has them
+    (``subject``: what the document is about, first in JSON-LD)."""
     fmt = BY_KEY[(RDF, fmt_key)]
     rdf_format = fmt.ox_format
     assert isinstance(rdf_format, ox.RdfFormat)
+    if rdf_format == ox.RdfFormat.JSON_LD and jsonld.expressible(triples):
+        # Compacted with an @context (pyoxigraph writes expanded JSON-LD only).
+        return jsonld.serialize(sorted(triples, key=str), prefixes(), base_iri(), subject)
     if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
         used = {t.predicate.value for t in triples} | {
             t.object.value for t in triples if isinstance(t.object, ox.NamedNode)
@@ -354,13 +359,15 @@ def _validators(*parts: object) -> tuple[dict[str, str], bool]:
     return headers, fresh
 
 
-def rdf_response(triples_of: Callable[[], list[ox.Triple]], fmt_key: str, negotiated: bool = False) -> Response:
+def rdf_response(
+    triples_of: Callable[[], list[ox.Triple]], fmt_key: str, negotiated: bool = False, subject: str | None = None
+) -> Response:
     headers, fresh = _validators(fmt_key)
     if negotiated:
         headers["Vary"] = "Accept"
     if fresh:
         return Response(status=304, headers=headers)
-    body = serialize(triples_of(), fmt_key)
+    body = serialize(triples_of(), fmt_key, subject)
     fmt = BY_KEY[(RDF, fmt_key)]
     return Response(body, content_type=fmt.content_type, headers=headers)
 
@@ -384,7 +391,7 @@ def document(path: str) -> Response:
         iri = iri[: -len("index")]
     if not exists(iri):
         return not_found_response(iri)
-    response = rdf_response(lambda: describe(iri), fmt_key, negotiated)
+    response = rdf_response(lambda: describe(iri), fmt_key, negotiated, subject=iri)
     if negotiated:
         response.headers["Content-Location"] = f"/data/{stem}.{SUFFIX_OF[fmt_key]}"
     return response

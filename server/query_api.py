@@ -388,7 +388,7 @@ def _cell(term: dict[str, str] | None) -> dict[str, str] | None:
     if term is None:
         return None
     if term.get("type") == "uri":
-        from .pages import short
+        from .pages.common import short
 
         return {"href": page_href(term["value"]), "text": short(term["value"])}
     return {"text": term.get("value", "")}

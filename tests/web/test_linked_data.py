@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import rdflib
 import requests
+from rdflib.compare import graph_diff, isomorphic
 from rdflib.namespace import RDF, SKOS
 
 from tests.server.conftest import Server
@@ -62,6 +63,31 @@ def test_rdf_client_gets_303_to_the_document(site: Server, accept: str) -> None:
     bali = rdflib.URIRef(BASE + "id/mechanism/bali")
     assert (bali, RDF.type, ISCM.InterregionalForum) in graph
     assert (bali, ISCM.annex2Number, None) in graph
+
+
+@pytest.mark.parametrize("path", ENTITIES + ["graph/mechanisms/bali", "id/dataset/iscm-kg"])
+def test_jsonld_is_compacted_and_holds_the_same_triples_as_the_turtle(site: Server, path: str) -> None:
+    response = get(f"{site.url}/data/{path}.jsonld")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/ld+json")
+    document = response.json()
+    context = document["@context"]
+    for prefix in ("iscm", "org", "skos", "prov", "dct", "rdfs", "owl", "xsd"):
+        assert prefix in context, f"@context names {prefix}"
+    assert context["iscm"] == BASE + "ontology#"
+    kind = path.split("/")[1]
+    namespace = BASE + ("graph/" if path.startswith("graph/") else f"id/{kind}/")
+    assert namespace in context.values(), f"@context has a prefix for {namespace}"
+    # The thing the document is about comes first, as a compact IRI.
+    prefix, _, local = document["@graph"][0]["@id"].partition(":")
+    assert context[prefix] + local == BASE + path
+
+    from_jsonld = rdflib.Graph().parse(data=response.content, format="json-ld")
+    from_turtle = rdflib.Graph().parse(data=get(f"{site.url}/data/{path}.ttl").content, format="turtle")
+    _both, only_jsonld, only_turtle = graph_diff(from_jsonld, from_turtle)
+    assert len(from_jsonld) > 0 and isomorphic(from_jsonld, from_turtle), (
+        f"only in JSON-LD: {sorted(only_jsonld)[:5]}; only in Turtle: {sorted(only_turtle)[:5]}"
+    )
 
 
 def test_q_values_are_honoured(site: Server) -> None:

@@ -1,0 +1,88 @@
+"""Helpers every page uses: running the pages' SPARQL, reading result rows, and naming things (labels,
+short names, kinds)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..linked_data import base_iri, select
+from .queries_sparql import NS, labels_query, prologue
+
+# A result row as SPARQL JSON bindings: {var: {"type", "value", "datatype"?, "xml:lang"?}}.
+Row = dict[str, dict[str, str]]
+
+KIND_NAMES = {
+    "mechanism": "Mechanism",
+    "state": "State or territory",
+    "organization": "Organization",
+    "theme": "Theme",
+    "region": "Region",
+    "m49": "UN M49 region",
+    "role": "Role",
+    "document": "Source document",
+    "membership": "Membership",
+    "group": "Group of States",
+}
+# Labels are looked up this many IRIs at a time (keeps each VALUES block small).
+LABEL_CHUNK = 400
+
+
+def q(query: str) -> list[Row]:
+    """Rows of a SELECT run with the usual prefixes."""
+    return select(prologue(base_iri()) + query)
+
+
+def val(row: Row, name: str) -> str | None:
+    """The value of ``name`` in ``row`` (None if unbound)."""
+    term = row.get(name)
+    return term["value"] if term else None
+
+
+def ontology_ns() -> str:
+    """The namespace of the ontology (``iscm:``) under the served base."""
+    return base_iri() + "ontology#"
+
+
+def expand(names: list[str]) -> list[str]:
+    """Full IRIs of prefixed names (``iscm:`` or a prefix of NS)."""
+    out = []
+    for name in names:
+        prefix, local = name.split(":", 1)
+        out.append((ontology_ns() if prefix == "iscm" else NS[prefix]) + local)
+    return out
+
+
+def short(iri: str) -> str:
+    """A readable fallback name for an IRI: a prefixed name or its last segment."""
+    base = base_iri()
+    if iri.startswith(base + "ontology#"):
+        return "iscm:" + iri.split("#", 1)[1]
+    for prefix, ns in NS.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    if iri.startswith(base):
+        return iri[len(base) :]
+    return iri
+
+
+def labels(iris: Iterable[str]) -> dict[str, str]:
+    """The best label of each IRI: skos:prefLabel, else rdfs:label, else an acronym (English first)."""
+    wanted = sorted({i for i in iris if i})
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), LABEL_CHUNK):
+        best: dict[str, tuple[int, str]] = {}
+        for row in q(labels_query(wanted[start : start + LABEL_CHUNK])):
+            candidate = (int(val(row, "k") or 9), val(row, "l") or "")
+            iri = val(row, "x") or ""
+            if candidate[1] and (iri not in best or candidate < best[iri]):
+                best[iri] = candidate
+        found.update({iri: label for iri, (_k, label) in best.items()})
+    return found
+
+
+def kind_of(iri: str) -> str | None:
+    """The kind of a thing from its IRI: ``{base}id/{kind}/{key}``."""
+    base = base_iri() + "id/"
+    if not iri.startswith(base):
+        return None
+    return iri[len(base) :].split("/", 1)[0]

@@ -1,0 +1,150 @@
+"""The list pages: ISCMs and other mechanisms, States and territories, organizations, themes, regions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+
+from ..linked_data import base_iri
+from .common import labels, q, short, val
+from .queries_sparql import (
+    MECHANISM_LIST,
+    ORGANIZATION_LIST,
+    STATE_LIST,
+    acronyms_query,
+    region_list_query,
+    theme_list_query,
+)
+from .templating import render
+
+TYPE_NAMES = {
+    "RegionalConsultativeProcess": "Regional consultative process (RCP)",
+    "InterregionalForum": "Interregional forum (IRF)",
+    "GlobalProcess": "Global process",
+    "ISCM": "ISCM",
+    "MigrationDialogue": "Other mechanism or dialogue",
+}
+# Lower is more specific: a process typed both ISCM and RCP is listed as an RCP.
+TYPE_ORDER = {
+    "RegionalConsultativeProcess": 0,
+    "InterregionalForum": 0,
+    "GlobalProcess": 0,
+    "ISCM": 1,
+    "MigrationDialogue": 2,
+}
+
+
+def acronyms(iris: list[str]) -> dict[str, str]:
+    """The acronyms of each IRI, joined with commas."""
+    if not iris:
+        return {}
+    return {val(r, "x") or "": val(r, "acr") or "" for r in q(acronyms_query(iris))}
+
+
+def mechanism_list() -> list[dict[str, Any]]:
+    """Every mechanism with its type, Annex 2 number, year, member counts and status, sorted by name."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in q(MECHANISM_LIST):
+        iri = val(row, "m") or ""
+        kind = (val(row, "t") or "").rsplit("#", 1)[-1]
+        entry = found.setdefault(
+            iri,
+            {
+                "iri": iri,
+                "type": kind,
+                "annex2": int(val(row, "no")) if val(row, "no") else None,
+                "year": val(row, "year"),
+                "declared": val(row, "declared"),
+                "listed": val(row, "listed"),
+                "status": val(row, "status"),
+            },
+        )
+        if TYPE_ORDER.get(kind, 9) < TYPE_ORDER.get(entry["type"], 9):
+            entry["type"] = kind
+    names = labels(set(found) | {m["status"] for m in found.values() if m["status"]})
+    acronym = acronyms(list(found))
+    for entry in found.values():
+        entry["label"] = names.get(entry["iri"], short(entry["iri"]))
+        entry["acronym"] = acronym.get(entry["iri"])
+        entry["type_name"] = TYPE_NAMES.get(entry["type"], entry["type"])
+        entry["status_label"] = names.get(entry["status"] or "", "")
+    return sorted(found.values(), key=lambda m: m["label"].lower())
+
+
+def mechanisms() -> Response:
+    items = mechanism_list()
+    iscms = [m for m in items if m["type"] != "MigrationDialogue"]
+    others = [m for m in items if m["type"] == "MigrationDialogue"]
+    return render("mechanisms.html", iscms=iscms, others=others, nav="mechanisms")
+
+
+def states() -> Response:
+    rows = q(STATE_LIST)
+    names = labels({val(r, "s") or "" for r in rows} | {val(r, "region") or "" for r in rows})
+    items = sorted(
+        (
+            {
+                "iri": val(r, "s"),
+                "label": names.get(val(r, "s") or "", short(val(r, "s") or "")),
+                "iso3": val(r, "iso3"),
+                "region": val(r, "region"),
+                "region_label": names.get(val(r, "region") or "", ""),
+                "count": int(val(r, "n") or 0),
+            }
+            for r in rows
+        ),
+        key=lambda s: s["label"].lower(),
+    )
+    return render("states.html", states=items, nav="states")
+
+
+def organizations() -> Response:
+    rows = q(ORGANIZATION_LIST)
+    iris = {val(r, "o") or "" for r in rows}
+    names = labels(iris | {val(r, "kind") or "" for r in rows})
+    acronym = acronyms(sorted(iris))
+    items = sorted(
+        (
+            {
+                "iri": val(r, "o"),
+                "label": names.get(val(r, "o") or "", short(val(r, "o") or "")),
+                "acronym": acronym.get(val(r, "o") or ""),
+                "kind": val(r, "kind"),
+                "kind_label": names.get(val(r, "kind") or "", ""),
+                "count": int(val(r, "n") or 0),
+            }
+            for r in rows
+        ),
+        key=lambda s: s["label"].lower(),
+    )
+    return render("organizations.html", organizations=items, nav="organizations")
+
+
+def themes() -> Response:
+    rows = q(theme_list_query(base_iri()))
+    names = labels({val(r, "t") or "" for r in rows})
+    items = sorted(
+        ({"iri": val(r, "t"), "label": names.get(val(r, "t") or "", ""), "count": int(val(r, "n") or 0)} for r in rows),
+        key=lambda t: (-t["count"], t["label"].lower()),
+    )
+    return render("themes.html", themes=items, nav="themes")
+
+
+def regions() -> Response:
+    base = base_iri()
+    rows = q(region_list_query(base))
+    names = labels({val(r, "r") or "" for r in rows})
+    items = [
+        {
+            "iri": val(r, "r"),
+            "scheme": val(r, "scheme"),
+            "label": names.get(val(r, "r") or "", short(val(r, "r") or "")),
+            "count": int(val(r, "n") or 0),
+            "states": int(val(r, "states") or 0),
+        }
+        for r in rows
+    ]
+    annex2 = sorted((r for r in items if r["scheme"] == f"{base}id/region/"), key=lambda r: r["label"].lower())
+    m49 = sorted((r for r in items if r["scheme"] == f"{base}id/m49/"), key=lambda r: r["label"].lower())
+    return render("regions.html", annex2=annex2, m49=m49, nav="regions")

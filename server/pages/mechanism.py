@@ -1,0 +1,123 @@
+"""The page of an ISCM or other mechanism: fact sheet, members and other roles, themes, cooperation,
+shared members, structures / funding / contributions / statements, and the one-page summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from flask import Response
+
+from .common import expand, labels, ontology_ns, q, short, val
+from .facts import collect_iris, facts, group_by_role, membership_iris, memberships, order_facts, source_key
+from .queries_sparql import member_counts_query, related_nodes_query, shared_members_query, summary_query
+from .templating import render
+
+MECHANISM_ORDER = [
+    "skos:prefLabel",
+    "iscm:acronym",
+    "skos:altLabel",
+    "skos:hiddenLabel",
+    "rdf:type",
+    "iscm:annex2Number",
+    "iscm:status",
+    "iscm:yearEstablished",
+    "iscm:establishmentNote",
+    "iscm:declaredMemberCount",
+    "iscm:listedMemberCount",
+    "iscm:coversRegion",
+    "iscm:regionsText",
+    "iscm:chairText",
+    "iscm:secretariatText",
+    "iscm:associatedOrganizationsText",
+    "iscm:iomRoleText",
+    "iscm:successorOf",
+    "dct:description",
+    "rdfs:comment",
+]
+# Shown in their own sections of the ISCM page, not in the fact sheet.
+MECHANISM_SECTIONS = {
+    "thematicFocus",
+    "cooperatesWith",
+    "overlapsWith",
+    "hasStructure",
+    "hasFunding",
+    "hasContribution",
+    "memberOf",
+    "observerOf",
+    "partnerOf",
+    "participantIn",
+}
+
+
+def related_nodes(iri: str) -> dict[str, list[dict[str, Any]]]:
+    """Structures, funding, contributions, cooperations, overlaps, statements and discrepancies of a
+    mechanism by type, each with its kind, description, quote, sources and the other parties."""
+    nodes: dict[str, dict[str, Any]] = {}
+    for row in q(related_nodes_query(iri)):
+        node = nodes.setdefault(
+            val(row, "node") or "",
+            {
+                "iri": val(row, "node"),
+                "type": (val(row, "type") or "").rsplit("#", 1)[-1],
+                "kind": val(row, "kind"),
+                "label": val(row, "label"),
+                "description": val(row, "desc"),
+                "quote": val(row, "quote"),
+                "others": set(),
+                "sources": {},
+            },
+        )
+        if val(row, "other"):
+            node["others"].add(val(row, "other"))
+        if row.get("loc"):
+            node["sources"][source_key(row)] = row
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for node in nodes.values():
+        node["others"] = sorted(node["others"])
+        out[node["type"]].append(node)
+    for items in out.values():
+        items.sort(key=lambda n: (n["kind"] or "", n["label"] or ""))
+    return out
+
+
+def mechanism_page(iri: str) -> Response:
+    ns = ontology_ns()
+    groups = facts(iri)
+    sections = {g["property"][len(ns) :]: g for g in groups if g["property"].startswith(ns)}
+    fact_sheet = order_facts(
+        [g for g in groups if not (g["property"].startswith(ns) and g["property"][len(ns) :] in MECHANISM_SECTIONS)],
+        expand(MECHANISM_ORDER),
+    )
+    members = memberships(iri, "organization")
+    related = related_nodes(iri)
+    shared = q(shared_members_query(iri))
+    sizes = q(member_counts_query(iri, [val(r, "other") or "" for r in shared]))
+    size = {val(r, "m"): int(val(r, "n") or 0) for r in sizes}
+    summary = q(summary_query(iri))
+    iris = collect_iris(groups) | {iri} | membership_iris(members)
+    iris |= {val(r, "other") or "" for r in shared}
+    for items in related.values():
+        for node in items:
+            iris |= set(node["others"]) | {node["kind"] or ""}
+    iris |= {val(r, "doc") or "" for r in summary}
+    names = labels(iris)
+    return render(
+        "mechanism.html",
+        iri=iri,
+        name=names.get(iri, short(iri)),
+        names=names,
+        fact_sheet=fact_sheet,
+        themes=sections.get("thematicFocus"),
+        cooperates=sections.get("cooperatesWith"),
+        overlaps=sections.get("overlapsWith"),
+        roles=group_by_role(members, names),
+        related=related,
+        shared=[
+            {"iri": val(r, "other"), "count": int(val(r, "n") or 0), "size": size.get(val(r, "other"), 0)}
+            for r in shared
+        ],
+        own_size=size.get(iri, 0),
+        summary=summary,
+        nav="mechanisms",
+    )

@@ -1,0 +1,30 @@
+"""The text copy of a source document, one numbered line each, so that a cited line can be read."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Response, abort
+
+from iscm_kg.paths import DATA, ROOT
+
+from ..linked_data import base_iri, not_found_response
+from .common import q, val
+from .queries_sparql import source_file_query
+from .templating import render
+
+
+def source_text(key: str) -> Response:
+    if not re.fullmatch(r"[a-z0-9-]+", key):
+        abort(404)
+    iri = f"{base_iri()}id/document/{key}"
+    rows = q(source_file_query(iri))
+    if not rows:
+        return not_found_response(iri, f"no text copy of {key} is served")
+    file = val(rows[0], "file") or ""
+    path = (ROOT / file).resolve()
+    # Only files under data/: the dataset names the file, but the server decides what it reads.
+    if not path.is_relative_to(DATA.resolve()) or not path.is_file():
+        return not_found_response(iri, f"the text copy of {key} is not on this server")
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return render("source.html", iri=iri, key=key, title=val(rows[0], "title") or key, lines=lines, file=file)
