@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
@@ -49,7 +50,6 @@ def test_data_uses_only_defined_terms(store):
     used = set()
     for quad in store.quads_for_pattern(None, None, None, None):
         for term in (quad.predicate, quad.object):
-            value = getattr(term, "value", "")
-            if isinstance(value, str) and value.startswith(NS):
-                used.add(value)
+            if isinstance(term, ox.NamedNode) and term.value.startswith(NS):
+                used.add(term.value)
     assert used - defined == set()
