@@ -111,6 +111,7 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, version:
     from .analysis import add_to_release
 
     nquads = add_to_release(store, nquads, folder / "networks", base)
+    version = hashlib.sha256(nquads).hexdigest()[:16]  # the version names the dumps as written
     # --- end of network analysis ---
     store.optimize()
     del store

@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, Response, request
 from .backends import Backend, create_backend
 from .config import load_config
 from .errors import register_error_handlers
-from .executor import Executor, Recycler
+from .executor import Executor, Recycler, Watchdog
 from .http_cache import RepeatedGetMiddleware, ResultCache
 
 __all__ = ["BLUEPRINTS", "create_app", "get_backend"]
@@ -68,10 +68,11 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     recycler = Recycler(grace_seconds=float(config["QUERY_TIMEOUT"]) + 10)
     executor = Executor(
         max_threads=int(config["MAX_CONCURRENT_QUERIES"]),
-        on_runaway=(lambda: _recycle(recycler)) if backend.runs_in_process else None,
+        on_runaway=recycler.trigger if backend.runs_in_process else None,
     )
     app.extensions["iscm_backend"] = backend
     app.extensions["iscm_executor"] = executor
+    app.extensions["iscm_watchdog"] = Watchdog()
     app.extensions["iscm_recycler"] = recycler
     app.extensions["iscm_result_cache"] = ResultCache(
         int(config["RESULT_CACHE_ENTRIES"]), int(config["RESULT_CACHE_MAX_BYTES"])
@@ -96,21 +97,14 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
             headers["Access-Control-Max-Age"] = "86400"
         return response
 
-    from .ops import CACHE_HITS, MetricsMiddleware
+    from .ops import CACHE_HITS, RECYCLES, MetricsMiddleware
 
+    recycler.on_trigger = RECYCLES.inc
     repeated = RepeatedGetMiddleware(
         app.wsgi_app, lambda: backend.version.tag, int(config["RESULT_CACHE_ENTRIES"]), CACHE_HITS.inc
     )
-    app.wsgi_app = MetricsMiddleware(repeated)  # type: ignore[method-assign]
+    app.wsgi_app = MetricsMiddleware(repeated, recycler)  # type: ignore[method-assign]
     return app
-
-
-def _recycle(recycler: Recycler) -> None:
-    from .ops import RECYCLES
-
-    if not recycler.draining:
-        RECYCLES.inc()
-    recycler.trigger()
 
 
 def get_backend(app: Flask) -> Backend:

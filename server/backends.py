@@ -202,11 +202,15 @@ class EmbeddedBackend(Backend):
         store_path: Path | None = None,
         writable: bool = False,
         union_default_graph: bool = True,
+        in_memory: str = "auto",
+        in_memory_max_quads: int = 2_000_000,
     ) -> None:
         self.dist = Path(dist).resolve() if dist is not None else None
         self.store_path = Path(store_path) if store_path else (self.dist / "store" if self.dist else None)
         self.writable = writable
         self.union_default_graph = union_default_graph
+        self.in_memory = str(in_memory).lower()
+        self.in_memory_max_quads = in_memory_max_quads
         self.info = read_build_info(self.dist)
         self._store: ox.Store | None = None
         self._source = "none"
@@ -235,8 +239,17 @@ class EmbeddedBackend(Backend):
             self._source = f"store {path} (read-write)"
             return ox.Store(str(path))
         if path is not None and (path / "CURRENT").exists():
-            self._source = f"store {path} (read-only)"
-            return ox.Store.read_only(str(path))
+            store = ox.Store.read_only(str(path))
+            wanted = self.in_memory in ("on", "1", "true", "yes") or (
+                self.in_memory == "auto" and len(store) <= self.in_memory_max_quads
+            )
+            if not wanted:
+                self._source = f"store {path} (read-only)"
+                return store
+            memory = ox.Store()
+            memory.bulk_load(store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+            self._source = f"store {path} (read-only, copied in memory)"
+            return memory
         dump = self.dist / "iscm-kg.nq" if self.dist else None
         if dump is not None and dump.exists():
             store = ox.Store()
@@ -570,4 +583,6 @@ def create_backend(config: dict[str, Any]) -> Backend:
         Path(store) if store else None,
         writable=bool(config.get("UPDATES_ENABLED")),
         union_default_graph=bool(config.get("UNION_DEFAULT_GRAPH", True)),
+        in_memory=str(config.get("IN_MEMORY", "auto")),
+        in_memory_max_quads=int(config.get("IN_MEMORY_MAX_QUADS", 2_000_000)),
     )

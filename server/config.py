@@ -48,6 +48,10 @@ SETTINGS: dict[str, tuple[str, Any, Any]] = {
     # Updates (SPARQL Update, Graph Store writes): off unless switched on; then a bearer token is required.
     "UPDATES_ENABLED": ("ISCM_KG_UPDATES", False, _bool),
     "UPDATE_TOKEN": ("ISCM_KG_UPDATE_TOKEN", None, _optional),
+    # Serve the release from memory: each worker copies the (read-only) store into an in-memory store at
+    # start, for native in-memory speed: "auto" (when it has at most IN_MEMORY_MAX_QUADS quads), "on", "off".
+    "IN_MEMORY": ("ISCM_KG_IN_MEMORY", "auto", str),
+    "IN_MEMORY_MAX_QUADS": ("ISCM_KG_IN_MEMORY_MAX_QUADS", 2_000_000, int),
     # The on-disk store opened read-write when updates are on (default: DIST/store).
     "STORE_PATH": ("ISCM_KG_STORE", None, _optional),
     # SERVICE endpoints queries may call ("*" allows any); none by default.

@@ -10,7 +10,9 @@ import json
 import logging
 
 from flask import Flask, Response, request
+from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_accept_header
 
 log = logging.getLogger(__name__)
 
@@ -44,32 +46,30 @@ _TITLES = {
 }
 
 
+def render_error(status: int, message: str, parameter: str | None, accept: str | None) -> tuple[bytes, str]:
+    """The body and Content-Type of an error: problem JSON if the client prefers JSON, else text."""
+    title = _TITLES.get(status, "Error")
+    best = parse_accept_header(accept, MIMEAccept).best_match(_ERROR_TYPES) if accept else None
+    if best in ("application/problem+json", "application/json"):
+        problem: dict[str, object] = {"type": "about:blank", "title": title, "status": status, "detail": message}
+        if parameter:
+            problem["parameter"] = parameter
+        return json.dumps(problem, ensure_ascii=False).encode(), "application/problem+json"
+    text = f"{status} {title}: {message}"
+    if parameter:
+        text += f" (parameter: {parameter})"
+    return (text + "\n").encode(), "text/plain; charset=utf-8"
+
+
+_ERROR_TYPES = ["text/plain", "application/problem+json", "application/json"]
+
+
 def error_response(
     status: int, message: str, parameter: str | None = None, headers: dict[str, str] | None = None
 ) -> Response:
     """The response for an error, in JSON or plain text as the client prefers."""
-    title = _TITLES.get(status, "Error")
-    accept = request.accept_mimetypes if request else None
-    wants_json = bool(accept) and accept.best_match(["text/plain", "application/problem+json", "application/json"]) in (
-        "application/problem+json",
-        "application/json",
-    )
-    if wants_json:
-        problem: dict[str, object] = {
-            "type": "about:blank",
-            "title": title,
-            "status": status,
-            "detail": message,
-        }
-        if parameter:
-            problem["parameter"] = parameter
-        body = json.dumps(problem, ensure_ascii=False)
-        response = Response(body, status=status, content_type="application/problem+json")
-    else:
-        text = f"{status} {title}: {message}"
-        if parameter:
-            text += f" (parameter: {parameter})"
-        response = Response(text + "\n", status=status, content_type="text/plain; charset=utf-8")
+    body, content_type = render_error(status, message, parameter, request.headers.get("Accept") if request else None)
+    response = Response(body, status=status, content_type=content_type)
     response.headers["Cache-Control"] = "no-store"
     for name, value in (headers or {}).items():
         response.headers[name] = value

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -107,8 +108,10 @@ def run(
     if backend_url:
         overrides["BACKEND_URL"] = backend_url
     overrides.update(config_overrides or {})
+    metrics_dir = None
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="iscm-kg-metrics-")
+        metrics_dir = tempfile.mkdtemp(prefix="iscm-kg-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
 
     from . import create_app
 
@@ -117,7 +120,10 @@ def run(
     if config["UPDATES_ENABLED"] and not config.get("BACKEND_URL") and workers != 1:
         log.warning("updates are on with the embedded store: one process may write it; using 1 worker")
         workers = 1
-    _Server(app, gunicorn_options(host, port, max(1, workers), dict(config))).run()
+    options = gunicorn_options(host, port, max(1, workers), dict(config))
+    if metrics_dir is not None:
+        options["on_exit"] = lambda server: shutil.rmtree(metrics_dir, ignore_errors=True)
+    _Server(app, options).run()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,7 +12,10 @@
 from __future__ import annotations
 
 import hmac
+import logging
+import socket
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -29,14 +32,15 @@ from .backends import (
     QueryOutcome,
     QuerySyntaxError,
 )
-from .errors import ProtocolError
-from .executor import Executor, QueryTimeout
+from .errors import ProtocolError, render_error
+from .executor import Executor, Overran, QueryTimeout, Recycler, Watchdog
 from .http_cache import CACHEABLE, CachedResult, ResultCache, etag_for, http_date, not_modified, request_key
 from .ops import CACHE_HITS, CACHE_MISSES, NOT_MODIFIED, QUERIES, ROWS_CAPPED, TIMEOUTS, UPDATES
 from .results import apply_row_cap
 from .service_description import service_description_response
 
 bp = Blueprint("sparql", __name__)
+log = logging.getLogger(__name__)
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -110,8 +114,22 @@ def _dataset(params: MultiDict[str, str]) -> Dataset:
 
 
 def _endpoint_url() -> str:
+    """The endpoint's own URL (the base IRI of queries): configured, or the URL this request used."""
     configured = current_app.config.get("PUBLIC_ENDPOINT_URL")
-    return configured or request.base_url
+    if configured:
+        return configured
+    environ = request.environ
+    return _url(
+        environ["wsgi.url_scheme"],
+        environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "localhost"),
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", "/sparql"),
+    )
+
+
+@lru_cache(maxsize=256)
+def _url(scheme: str, host: str, root: str, path: str) -> str:
+    return f"{scheme}://{host}{root}{path}"
 
 
 # --- the route -----------------------------------------------------------------------------------------
@@ -182,8 +200,11 @@ def _format_parameter(params: MultiDict[str, str]) -> str | None:
 
 
 def _answer_query(query: str, params: MultiDict[str, str]) -> Response:
-    config = current_app.config
-    backend: Backend = current_app.extensions["iscm_backend"]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    config = app.config
+    extensions = app.extensions
+    backend: Backend = extensions["iscm_backend"]
     if not query.strip():
         raise ProtocolError(400, "the query is empty", "query")
     dataset = _dataset(params)
@@ -192,14 +213,14 @@ def _answer_query(query: str, params: MultiDict[str, str]) -> Response:
             400, "using-graph-uri / using-named-graph-uri apply to updates, not queries", "using-graph-uri"
         )
     format_param = _format_parameter(params)
-    accept = request.headers.get("Accept")
+    accept = req.headers.get("Accept")
     base_iri = _endpoint_url()
     try:
         sparql_text.check_services(query, config["SERVICE_ALLOWLIST"], base_iri)
     except sparql_text.ServiceNotAllowed as exc:
         raise ProtocolError(400, str(exc), "query") from None
 
-    is_get = request.method in ("GET", "HEAD")
+    is_get = req.method in ("GET", "HEAD")
     version = backend.version
     key = None
     headers: dict[str, str] = {"Vary": "Accept"}
@@ -212,8 +233,8 @@ def _answer_query(query: str, params: MultiDict[str, str]) -> Response:
                 headers["Last-Modified"] = http_date(version.last_modified)
             headers["Cache-Control"] = f"public, max-age={int(config['CACHE_MAX_AGE'])}"
             if not_modified(
-                request.headers.get("If-None-Match"),
-                request.headers.get("If-Modified-Since"),
+                req.headers.get("If-None-Match"),
+                req.headers.get("If-Modified-Since"),
                 etag,
                 version.last_modified,
             ):
@@ -222,13 +243,13 @@ def _answer_query(query: str, params: MultiDict[str, str]) -> Response:
     elif is_get:
         headers["Cache-Control"] = "no-cache"
 
-    cache: ResultCache = current_app.extensions["iscm_result_cache"]
+    cache: ResultCache = extensions["iscm_result_cache"]
     if key is not None:
         cached = cache.get(key)
         if cached is not None:
             CACHE_HITS.inc()
             if is_get:
-                request.environ[CACHEABLE] = True
+                req.environ[CACHEABLE] = True
             return _result_response(cached.body, cached.content_type, cached.truncated, headers)
         CACHE_MISSES.inc()
 
@@ -243,14 +264,14 @@ def _answer_query(query: str, params: MultiDict[str, str]) -> Response:
         return outcome
 
     outcome = _run(evaluate, float(config["QUERY_TIMEOUT"]))
-    QUERIES.labels(backend.name, outcome.kind).inc()
+    _count_query(backend.name, outcome.kind)
     if outcome.truncated:
         ROWS_CAPPED.inc()
     if key is not None and outcome.spool.in_memory and outcome.spool.size <= cache.max_bytes:
         body = outcome.spool.getvalue()
         cache.put(key, CachedResult(body, outcome.fmt.content_type, outcome.truncated))
         if is_get:
-            request.environ[CACHEABLE] = True
+            req.environ[CACHEABLE] = True
         return _result_response(body, outcome.fmt.content_type, outcome.truncated, headers)
     return _result_response(
         outcome.spool.chunks(),
@@ -259,6 +280,15 @@ def _answer_query(query: str, params: MultiDict[str, str]) -> Response:
         headers,
         length=outcome.spool.size,
     )
+
+
+@lru_cache(maxsize=64)
+def _query_counter(engine: str, kind: str) -> Any:
+    return QUERIES.labels(engine, kind)
+
+
+def _count_query(engine: str, kind: str) -> None:
+    _query_counter(engine, kind).inc()
 
 
 def _result_response(
@@ -280,18 +310,26 @@ def _result_response(
     return response
 
 
+TIMEOUT_ADVICE = "simplify it, add a LIMIT, or run it on a copy of the data (dumps are published with each release)"
+
+
 def _run(work: Any, timeout: float) -> Any:
-    executor: Executor = current_app.extensions["iscm_executor"]
+    """Run the work under the deadline (see executor.py) and map its errors to HTTP statuses."""
+    backend: Backend = current_app.extensions["iscm_backend"]
+    recycler: Recycler = current_app.extensions["iscm_recycler"]
+    sock = request.environ.get("gunicorn.socket")
     try:
+        if backend.runs_in_process and recycler.armed and sock is not None and timeout > 0:
+            watchdog: Watchdog = current_app.extensions["iscm_watchdog"]
+            return watchdog.run(work, timeout, _overrun_reply(sock, recycler, timeout))
+        executor: Executor = current_app.extensions["iscm_executor"]
         return executor.run(work, timeout=timeout)
+    except Overran:
+        recycler.runaway(answered=False)
+        raise ProtocolError(503, "the query overran its deadline") from None
     except QueryTimeout as exc:
         TIMEOUTS.inc()
-        raise ProtocolError(
-            503,
-            f"{exc}; simplify it, add a LIMIT, or run it on a copy of the data (dumps are published with each release)",
-            "query",
-            {"Retry-After": "5"},
-        ) from None
+        raise ProtocolError(503, f"{exc}; {TIMEOUT_ADVICE}", "query", {"Retry-After": "5"}) from None
     except QuerySyntaxError as exc:
         raise ProtocolError(400, f"syntax error: {exc}", "query") from None
     except NotAcceptable as exc:
@@ -302,7 +340,36 @@ def _run(work: Any, timeout: float) -> Any:
     except BackendUnavailable as exc:
         raise ProtocolError(503, str(exc)) from None
     except BackendError as exc:
-        raise ProtocolError(500 if current_app.extensions["iscm_backend"].runs_in_process else 502, str(exc)) from None
+        raise ProtocolError(500 if backend.runs_in_process else 502, str(exc)) from None
+
+
+def _overrun_reply(sock: socket.socket, recycler: Recycler, timeout: float) -> Any:
+    """What the watchdog does when this request's query overruns: answer 503 on the socket, recycle."""
+    environ = request.environ
+    accept = environ.get("HTTP_ACCEPT")
+    request_line = (environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"))
+
+    def reply() -> None:
+        TIMEOUTS.inc()
+        message = f"the query did not finish within {timeout:g} s and was stopped; {TIMEOUT_ADVICE}"
+        body, content_type = render_error(503, message, "query", accept)
+        head = (
+            "HTTP/1.1 503 Service Unavailable\r\n"
+            f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\nRetry-After: 5\r\n"
+            "Cache-Control: no-store\r\nVary: Accept\r\nAccess-Control-Allow-Origin: *\r\n"
+            f"Access-Control-Expose-Headers: Retry-After\r\nConnection: close\r\n\r\n"
+        ).encode("latin-1")
+        try:
+            sock.sendall(head + body)
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        method, path, query_string = request_line
+        log.warning("503 after %g s (query stopped): %s %s?%s", timeout, method, path, (query_string or "")[:200])
+        recycler.runaway(answered=True)
+        recycler.trigger()
+
+    return reply
 
 
 # --- updates -------------------------------------------------------------------------------------------
@@ -344,7 +411,7 @@ def _apply_update(update: str, params: MultiDict[str, str]) -> Response:
     except sparql_text.DatasetConflict as exc:
         raise ProtocolError(400, str(exc), "using-graph-uri") from None
     try:
-        sparql_text.check_services(update, current_app.config["SERVICE_ALLOWLIST"], _endpoint_url())
+        sparql_text.check_services(update, current_app.config["SERVICE_ALLOWLIST"], _endpoint_url(), update=True)
     except sparql_text.ServiceNotAllowed as exc:
         raise ProtocolError(400, str(exc), "update") from None
 

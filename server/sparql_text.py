@@ -82,8 +82,13 @@ class ServiceNotAllowed(ValueError):
     """A SERVICE clause calls an endpoint that is not on the allow-list."""
 
 
-def service_endpoints(text: str, base_iri: str | None = None) -> list[str | None]:
-    """The IRIs named after SERVICE (None for a variable), with prefixes and BASE applied."""
+def service_endpoints(
+    text: str, base_iri: str | None = None, keywords: tuple[str, ...] = ("SERVICE",)
+) -> list[str | None]:
+    """The IRIs named after SERVICE (None for a variable), with prefixes and BASE applied.
+
+    ``keywords=("SERVICE", "LOAD")`` also finds what an update LOADs: both make the server fetch a URL.
+    """
     toks = tokens(unescape(text))
     prefixes: dict[str, str] = {}
     base = base_iri
@@ -102,7 +107,7 @@ def service_endpoints(text: str, base_iri: str | None = None) -> list[str | None
             )
             i += 3
             continue
-        if upper == "SERVICE":
+        if upper in keywords:
             j = i + 1
             if j < len(toks) and toks[j].kind == "word" and toks[j].upper == "SILENT":
                 j += 1
@@ -126,13 +131,15 @@ def _resolve(iri: str, base: str | None) -> str:
     return urljoin(base, iri) if base else iri
 
 
-def check_services(text: str, allowlist: list[str], base_iri: str | None = None) -> None:
-    """Raise ServiceNotAllowed if a SERVICE clause calls an endpoint the allow-list does not name."""
-    if "SERVICE" not in text.upper() and "\\U" not in text.upper():
+def check_services(text: str, allowlist: list[str], base_iri: str | None = None, update: bool = False) -> None:
+    """Raise ServiceNotAllowed if a SERVICE clause (or, in an update, a LOAD) fetches a URL the
+    allow-list does not name."""
+    upper = text.upper()
+    if "SERVICE" not in upper and "\\U" not in upper and not (update and "LOAD" in upper):
         return
     if "*" in allowlist:
         return
-    for endpoint in service_endpoints(text, base_iri):
+    for endpoint in service_endpoints(text, base_iri, ("SERVICE", "LOAD") if update else ("SERVICE",)):
         if endpoint is None:
             raise ServiceNotAllowed("SERVICE with a variable endpoint is not allowed on this server")
         if not any(

@@ -26,9 +26,11 @@ def live_server(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Debian Chromium (never `playwright install`). Fails, never skips, when it is missing."""
+    """Headless Debian Chromium (never `playwright install`). Fails, never skips, when it is missing.
+    Module-scoped: Playwright's sync API allows one running instance per process, and other test folders
+    start their own."""
     if not CHROMIUM.is_file():
         pytest.fail("Debian's chromium is not installed at /usr/bin/chromium: run `make browser` "
                     "(apt-get install -y chromium, as root)")

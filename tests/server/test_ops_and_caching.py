@@ -4,6 +4,7 @@ and proof that queries run in Oxigraph's native engine."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from .conftest import BUILT_AT, DATASET_VERSION, EX, ROOT, Server, start_ours
+from .conftest import BUILT_AT, DATASET_VERSION, EX, ROOT, Server, free_port, start_ours, wait_until_up
 from .test_limits import metric
 from .test_query import rows
 
@@ -31,6 +32,41 @@ def test_ready_names_the_dataset_version(endpoint: Server) -> None:
     body = response.json()
     assert body["status"] == "ready"
     assert body["dataset_version"] == DATASET_VERSION and body["built_at"] == BUILT_AT
+
+
+def test_iscm_kg_serve_runs_the_endpoint(server_tmp: Path, dist: Path) -> None:
+    """The command line of the project starts the same server (server.serve.run)."""
+    cli = Path(sys.executable).parent / "iscm-kg"
+    port = free_port()
+    log_path = server_tmp / "cli-serve.log"
+    env = {k: v for k, v in os.environ.items() if k != "PROMETHEUS_MULTIPROC_DIR"}
+    process = subprocess.Popen(
+        [str(cli), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--dist", str(dist)],
+        cwd=ROOT,
+        env=env,
+        stdout=log_path.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    server = Server("cli", f"http://127.0.0.1:{port}", process, log_path)
+    try:
+        wait_until_up(server.url + "/health", process, log_path)
+        assert rows(requests.get(server.sparql, params={"query": QUERY}, timeout=10)) == [{"n": "60"}]
+    finally:
+        server.stop()
+
+
+def test_the_release_is_served_from_memory_by_default(endpoint: Server) -> None:
+    source = requests.get(endpoint.url + "/ready", timeout=10).json()["source"]
+    assert "copied in memory" in source or source.startswith("remote endpoint")
+
+
+def test_the_on_disk_store_can_be_queried_directly(server_tmp: Path, dist: Path) -> None:
+    server = start_ours("on-disk", server_tmp, dist, workers=1, env={"ISCM_KG_IN_MEMORY": "off"})
+    try:
+        assert requests.get(server.url + "/ready", timeout=10).json()["source"].endswith("(read-only)")
+        assert rows(requests.get(server.sparql, params={"query": QUERY}, timeout=10)) == [{"n": "60"}]
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -100,3 +100,10 @@ def test_using_conflicts_with_with_and_using_in_the_update() -> None:
 def test_negotiation(kind: str, accept: str | None, param: str | None, expected: str | None) -> None:
     chosen = negotiation.choose(kind, accept, param)
     assert (chosen.key if chosen else None) == expected
+
+
+def test_load_in_an_update_is_checked_like_service() -> None:
+    check_services("LOAD <http://a.example/data.ttl>", ["http://a.example/*"], update=True)
+    with pytest.raises(ServiceNotAllowed):
+        check_services("LOAD SILENT <http://b.example/data.ttl> INTO GRAPH <http://g>", [], update=True)
+    check_services("INSERT DATA { <http://s> <http://p> 'LOAD <http://x>' }", [], update=True)
