@@ -23,11 +23,13 @@ setup: $(VENV)/.installed node
 node:
 	@if [ -f package.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi
 
-# Debian's Chromium for the browser tests (Playwright drives it; never `playwright install`).
+# Debian packages the tests use: Chromium for the browser tests (Playwright drives it; never
+# `playwright install`) and curl as a real client of the endpoint.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium missing: install Debian's chromium package (sudo apt-get install chromium)"; fi; fi
+	@missing=""; for p in chromium curl; do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing:$$missing: install Debian's packages (sudo apt-get install$$missing)"; fi; fi
 
 build: setup
 	$(VENV)/bin/iscm-kg build

@@ -82,7 +82,7 @@ def gunicorn_options(host: str, port: int, workers: int, config: dict[str, Any])
         "graceful_timeout": int(timeout) + 5,
         "preload_app": True,
         "limit_request_line": 8190,
-        "accesslog": "-",
+        "accesslog": os.environ.get("ISCM_KG_ACCESS_LOG", "-") or None,
         "errorlog": "-",
         "access_log_format": ACCESS_LOG_FORMAT,
         "post_fork": post_fork,

@@ -47,16 +47,33 @@ def betweenness(G: nx.Graph, weight: str | None = None, max_work: int = 5_000_00
     return {node: r(values[node]) for node in G}
 
 
-def eigenvector(G: nx.Graph, weight: str | None = "weight") -> dict[str, float]:
-    """Eigenvector centrality (power iteration on A + I, which converges on bipartite graphs too); all 0 when
-    it does not converge or the graph has no edges."""
-    if G.number_of_edges() == 0:
-        return {n: 0.0 for n in G}
-    try:
-        values = nx.eigenvector_centrality(G, max_iter=2000, tol=1e-10, weight=weight)
-    except nx.PowerIterationFailedConvergence:
-        return {n: 0.0 for n in G}
-    return {n: r(values[n]) for n in G}
+def eigenvector(G: nx.Graph, weight: str | None = "weight", max_iter: int = 2000,
+                tol: float = 1e-9) -> dict[str, float]:
+    """Eigenvector centrality: power iteration on A + I (which converges on bipartite graphs too) from the
+    uniform vector, normalized each step, as NetworkX's ``eigenvector_centrality`` does, but vectorised with
+    numpy (``bincount`` over the edge list), so that a million edges take milliseconds per step. Stops when
+    the L1 change is below n * ``tol``, else returns the last iterate after ``max_iter`` steps; all 0 on a
+    graph without edges."""
+    import numpy as np
+
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    if m == 0:
+        return {node: 0.0 for node in G}
+    index = {node: i for i, node in enumerate(G)}
+    u = np.fromiter((index[a] for a, _ in G.edges()), dtype=np.int64, count=m)
+    v = np.fromiter((index[b] for _, b in G.edges()), dtype=np.int64, count=m)
+    w = np.fromiter((float(d if weight else 1.0) for _, _, d in G.edges(data=weight, default=1.0)),
+                    dtype=np.float64, count=m)
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        last = x
+        x = (last + np.bincount(u, weights=w * last[v], minlength=n)
+             + np.bincount(v, weights=w * last[u], minlength=n))
+        norm = float(np.sqrt(np.dot(x, x))) or 1.0
+        x = x / norm
+        if float(np.abs(x - last).sum()) < n * tol:
+            break
+    return {node: r(x[i]) for node, i in index.items()}
 
 
 def core_numbers(G: nx.Graph) -> dict[str, int]:
