@@ -3,7 +3,7 @@
 ``create_app()`` builds the app: configuration (config.py), the backend that evaluates SPARQL
 (backends.py, exported as ``app.extensions["iscm_backend"]`` for every blueprint), the query executor
 with its deadline (executor.py), the result cache, CORS, error handling, metrics, and the blueprints
-listed in :data:`BLUEPRINTS`. Run it in production with ``iscm-kg serve`` (serve.py, gunicorn).
+listed in :data:`BLUEPRINTS`. Run it in production with ``iscm-kg serve`` (serve.py, Granian).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from flask import Blueprint, Flask, Response, request
 from .backends import Backend, create_backend
 from .config import load_config
 from .errors import register_error_handlers
-from .executor import Executor, Recycler, Watchdog
+from .executor import Executor, Recycler
 from .http_cache import RepeatedGetMiddleware, ResultCache
 
 __all__ = ["BLUEPRINTS", "create_app", "get_backend"]
@@ -65,14 +65,13 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     backend = config.get("BACKEND") or create_backend(config)
-    recycler = Recycler(grace_seconds=float(config["QUERY_TIMEOUT"]) + 10)
+    recycler = Recycler(grace_seconds=float(config["QUERY_TIMEOUT"]) + 20)
     executor = Executor(
         max_threads=int(config["MAX_CONCURRENT_QUERIES"]),
         on_runaway=recycler.trigger if backend.runs_in_process else None,
     )
     app.extensions["iscm_backend"] = backend
     app.extensions["iscm_executor"] = executor
-    app.extensions["iscm_watchdog"] = Watchdog()
     app.extensions["iscm_recycler"] = recycler
     app.extensions["iscm_result_cache"] = ResultCache(
         int(config["RESULT_CACHE_ENTRIES"]), int(config["RESULT_CACHE_MAX_BYTES"])
@@ -103,7 +102,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     repeated = RepeatedGetMiddleware(
         app.wsgi_app, lambda: backend.version.tag, int(config["RESULT_CACHE_ENTRIES"]), CACHE_HITS.inc
     )
-    app.wsgi_app = MetricsMiddleware(repeated, recycler)  # type: ignore[method-assign]
+    app.wsgi_app = MetricsMiddleware(repeated)  # type: ignore[method-assign]
     return app
 
 

@@ -1,21 +1,13 @@
 """Running queries under a deadline that really stops the work.
 
 Oxigraph evaluates a query natively and releases the GIL, but pyoxigraph offers no way to cancel it.
-So a query runs in a thread of this process (no copying of results between processes: native speed)
-and is answered no later than its deadline. A query that overruns is answered at once with 503, and
-the work is then stopped the only way it can be: this worker process stops taking requests, lets the
-requests it holds finish, and exits; the process manager (gunicorn) starts a fresh, warm worker in its
-place. Other workers keep serving meanwhile, and a cheap query never waits behind an expensive one,
-because each runs in its own thread.
-
-Two ways of running, the same guarantees:
-
-- :class:`Watchdog` (under gunicorn, the fast path): the query runs in the request's own thread; a
-  watchdog thread checks deadlines and, when one passes, writes the 503 on the client's socket itself
-  and closes it (the request thread is stuck in native code and cannot), then recycles the worker.
-  No thread hand-off per query.
-- :class:`Executor` (any other WSGI server, and the remote backend): the query runs in a pool thread
-  and the request thread waits for it with a timeout.
+So a query runs in a pool thread of this process (:class:`Executor`; no copying of results between
+processes: native speed) while the request thread waits for it with a timeout, and is answered no
+later than its deadline. A query that overruns is answered at once with 503, and the work is then
+stopped the only way it can be (:class:`Recycler`): this worker process stops taking requests, lets the
+requests it holds finish, and exits; the server (Granian) starts a fresh, warm worker in its place.
+Other workers keep serving meanwhile, and a cheap query never waits behind an expensive one, because
+each runs in its own thread.
 """
 
 from __future__ import annotations
@@ -107,61 +99,11 @@ class Executor:
                 job.future.set_exception(exc)
 
 
-class Overran(Exception):
-    """The watchdog already answered this request (503) because its query overran the deadline."""
-
-
-class Watchdog:
-    """Deadlines for work running inline in request threads; fires ``on_overrun`` when one passes.
-
-    One polling thread per process (started lazily, so after the server forked its workers); adding
-    and removing a deadline costs two lock round trips, no thread switch.
-    """
-
-    def __init__(self, poll_seconds: float = 0.05) -> None:
-        self.poll_seconds = poll_seconds
-        self._lock = threading.Lock()
-        self._deadlines: dict[int, tuple[float, Callable[[], None]]] = {}
-        self._counter = 0
-        self._pid: int | None = None
-
-    def run(self, fn: Callable[[], T], timeout: float, on_overrun: Callable[[], None]) -> T:
-        """``fn()`` in this thread; raises Overran if the watchdog fired (the 503 is already sent)."""
-        with self._lock:
-            if self._pid != os.getpid():
-                self._pid = os.getpid()
-                threading.Thread(target=self._loop, name="query-watchdog", daemon=True).start()
-            self._counter += 1
-            token = self._counter
-            self._deadlines[token] = (time.monotonic() + timeout, on_overrun)
-        watched = True
-        try:
-            return fn()
-        finally:
-            with self._lock:
-                watched = self._deadlines.pop(token, None) is not None
-            if not watched:
-                raise Overran()  # noqa: B012 - the answer was sent; whatever fn() did is moot
-
-    def _loop(self) -> None:
-        while True:
-            time.sleep(self.poll_seconds)
-            now = time.monotonic()
-            with self._lock:
-                expired = [token for token, (deadline, _) in self._deadlines.items() if deadline <= now]
-                callbacks = [self._deadlines.pop(token)[1] for token in expired]
-            for callback in callbacks:
-                try:
-                    callback()
-                except Exception:  # noqa: BLE001 - the watchdog must survive
-                    log.exception("answering an overrunning query failed")
-
-
 class Recycler:
     """Stops this worker process after a runaway query, once the requests it holds are answered.
 
-    ``stop_accepting`` is installed by the server (gunicorn: the worker's graceful stop, which answers
-    the connections it holds and then exits; see serve.py). Without it (e.g. Flask's development
+    ``stop_accepting`` is installed by the server (Granian: the worker's graceful stop, which answers
+    the requests it holds and then exits; see serve.py). Without it (e.g. Flask's development
     server) a runaway is only logged. A backstop ends the process if the graceful stop stalls.
     """
 
@@ -170,27 +112,12 @@ class Recycler:
         self.stop_accepting: Callable[[], None] | None = None
         self.draining = False
         self._lock = threading.Lock()
-        self._in_flight = 0
-        self._runaways = 0  # requests already answered by the watchdog, their threads still stuck
         self.on_trigger: Callable[[], None] = lambda: None  # e.g. count it in the metrics
 
     @property
     def armed(self) -> bool:
-        """True when a process manager can recycle this worker (the watchdog path may be used)."""
+        """True when a process manager can recycle this worker."""
         return self.stop_accepting is not None
-
-    def enter(self) -> None:
-        with self._lock:
-            self._in_flight += 1
-
-    def leave(self) -> None:
-        with self._lock:
-            self._in_flight -= 1
-
-    def runaway(self, answered: bool) -> None:
-        """Count a request whose runaway query was answered by the watchdog (or whose thread came back)."""
-        with self._lock:
-            self._runaways += 1 if answered else -1
 
     def trigger(self) -> None:
         if self.stop_accepting is None:
@@ -209,20 +136,8 @@ class Recycler:
         threading.Thread(target=self._backstop, name="recycler", daemon=True).start()
 
     def _backstop(self) -> None:
-        """Exit as soon as only runaway requests are left (they were answered), or after the grace time."""
-        deadline = time.monotonic() + self.grace_seconds
-        idle_since: float | None = None
-        while time.monotonic() < deadline:
-            with self._lock:
-                only_runaways = self._in_flight <= self._runaways
-            if not only_runaways:
-                idle_since = None
-            elif idle_since is None:
-                idle_since = time.monotonic()
-            elif time.monotonic() - idle_since > 0.5:  # a request may be arriving on a kept-alive connection
-                log.warning("worker %d exits: only its runaway queries were left", os.getpid())
-                hard_exit()
-            time.sleep(0.02)
+        """End the process if the graceful stop has not ended it within the grace time."""
+        time.sleep(self.grace_seconds)
         log.error("worker %d did not stop within %.3g s; ending it", os.getpid(), self.grace_seconds)
         hard_exit()
 

@@ -1,6 +1,6 @@
 """Operations: /health (liveness), /ready (readiness), /metrics (Prometheus) and request metrics.
 
-Metrics use prometheus_client; under gunicorn they are aggregated over the worker processes
+Metrics use prometheus_client; under the server (serve.py) they are aggregated over the worker processes
 (``PROMETHEUS_MULTIPROC_DIR``, set by serve.py).
 """
 
@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 from .backends import Backend, BackendError
-from .executor import Recycler
 
 bp = Blueprint("ops", __name__)
 
@@ -46,11 +45,10 @@ def _endpoint_label(path: str) -> str:
 
 
 class MetricsMiddleware:
-    """WSGI middleware counting requests, timing them and tracking those in flight (for the Recycler)."""
+    """WSGI middleware counting requests and timing them."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], recycler: Recycler | None = None) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self.app = app
-        self.recycler = recycler
         self._latency = {label: LATENCY.labels(label) for label in (*_ENDPOINTS, "other")}
         self._counters: dict[tuple[str, str, str], Any] = {}
 
@@ -68,35 +66,7 @@ class MetricsMiddleware:
             self._latency[label].observe(time.perf_counter() - started)
             return start_response(status, headers, exc_info)
 
-        if self.recycler is None:
-            return self.app(environ, _start_response)
-        self.recycler.enter()
-        try:
-            return _Closing(self.app(environ, _start_response), self.recycler.leave)
-        except BaseException:
-            self.recycler.leave()
-            raise
-
-
-class _Closing:
-    """A response body that calls back when the server has finished sending it."""
-
-    __slots__ = ("body", "callback")
-
-    def __init__(self, body: Iterable[bytes], callback: Callable[[], None]) -> None:
-        self.body = body
-        self.callback = callback
-
-    def __iter__(self) -> Iterator[bytes]:
-        return iter(self.body)
-
-    def close(self) -> None:
-        try:
-            close = getattr(self.body, "close", None)
-            if close is not None:
-                close()
-        finally:
-            self.callback()
+        return self.app(environ, _start_response)
 
 
 @bp.get("/health")

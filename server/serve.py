@@ -1,9 +1,11 @@
-"""Run the application with the production WSGI server (gunicorn): ``iscm-kg serve``.
+"""Run the application with the production WSGI server (Granian): ``iscm-kg serve``.
 
-Workers are gunicorn "gthread" workers: each process answers several requests at once in threads,
-and queries run natively with the GIL released. The app is created once and forked into the workers
-(each opens the store itself, after the fork). A worker that had to give up on a runaway query stops
-taking requests, answers those it holds, and exits; gunicorn starts a fresh one (see executor.py).
+Granian (Rust, hyper) parses HTTP and manages connections natively; each worker process runs the WSGI
+app in a pool of threads, and queries run natively with the GIL released. A Python WSGI server
+(gunicorn) spends more per request on HTTP than Oxigraph spends on a small query: see
+docs/performance.md. Each worker builds the app itself (the factory :func:`worker_app`), so it opens
+the store after it was started. A worker that had to give up on a runaway query stops taking requests,
+answers those it holds, and exits; Granian starts a fresh one in its place (see executor.py).
 
 Also runnable as ``python -m server.serve --host H --port P --workers N [--dist D] [--backend-url U]``.
 """
@@ -14,116 +16,96 @@ import argparse
 import logging
 import os
 import shutil
+import signal
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
-
 log = logging.getLogger(__name__)
 
-ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
+# Granian's access log atoms (a request header is %(header{name})s).
+ACCESS_LOG_FORMAT = (
+    '%(addr)s [%(time)s] "%(method)s %(path)s?%(query_string)s %(protocol)s" %(status)d %(dt_ms).1fms '
+    '"%(header{user-agent})s"'
+)
+# Granian gives up on a worker that fails again within 5.5 s of being started (a crash loop): a
+# recycled worker waits until it is older than this before it stops (see :func:`worker_app`).
+MIN_WORKER_AGE = 6.0
 
 
-class _Server(BaseApplication):  # type: ignore[misc]
-    def __init__(self, app: Any, options: dict[str, Any]) -> None:
-        self.application = app
-        self.options = options
-        super().__init__()
+def worker_app() -> Any:
+    """The WSGI app of one worker process (Granian calls it in each worker it starts)."""
+    from . import create_app
 
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
+    born = time.monotonic()
+    app = create_app()
+    recycler = app.extensions["iscm_recycler"]
 
-    def load(self) -> Any:
-        return self.application
+    def stop_accepting() -> None:
+        # SIGTERM to itself is the worker's graceful stop: no new requests, the ones held are answered.
+        wait = MIN_WORKER_AGE - (time.monotonic() - born)
+        if wait > 0:
+            threading.Timer(wait, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        else:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    recycler.stop_accepting = stop_accepting
+    try:
+        app.extensions["iscm_backend"].ping()  # open the store now, not on the first request
+    except Exception as exc:  # noqa: BLE001 - the worker still serves /health and errors
+        log.warning("the dataset is not available yet: %s", exc)
+    return app
 
 
-def gunicorn_options(host: str, port: int, workers: int, config: dict[str, Any]) -> dict[str, Any]:
-    """The gunicorn settings for our app (hooks wire the worker recycling)."""
+def granian_options(host: str, port: int, workers: int, config: dict[str, Any]) -> dict[str, Any]:
+    """The Granian settings for our app."""
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+
     timeout = float(config["QUERY_TIMEOUT"])
-    threads = max(4, int(config["MAX_CONCURRENT_QUERIES"]))
-
-    def post_fork(server: Any, worker: Any) -> None:
-        app = server.app.application
-        recycler = app.extensions["iscm_recycler"]
-        recycler.stop_accepting = lambda: worker.handle_exit(None, None)
-
-    def post_worker_init(worker: Any) -> None:
-        backend = worker.app.application.extensions["iscm_backend"]
-        try:
-            backend.ping()  # open the store now, not on the first request
-        except Exception as exc:  # noqa: BLE001 - the worker still serves /health and errors
-            worker.log.warning("the dataset is not available yet: %s", exc)
-
-    def worker_exit(server: Any, worker: Any) -> None:
-        if os.getpid() != worker.pid:
-            return
-        recycler = worker.app.application.extensions["iscm_recycler"]
-        if recycler.draining:
-            from .executor import hard_exit
-
-            hard_exit(0)  # a runaway query may still hold a thread: do not wait for it
-
-    def child_exit(server: Any, worker: Any) -> None:
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-            from prometheus_client import multiprocess
-
-            multiprocess.mark_process_dead(worker.pid)
-
+    access_log = os.environ.get("ISCM_KG_ACCESS_LOG", "-")
     return {
-        "bind": f"{host}:{port}",
+        "address": host,
+        "port": port,
+        "interface": Interfaces.WSGI,
+        "factory": True,
         "workers": workers,
-        "worker_class": "gthread",
-        "threads": threads,
-        "worker_connections": max(100, threads * 8),
-        "keepalive": 5,
-        "timeout": int(timeout) + 60,
-        "graceful_timeout": int(timeout) + 5,
-        "preload_app": True,
-        "limit_request_line": 8190,
-        "accesslog": os.environ.get("ISCM_KG_ACCESS_LOG", "-") or None,
-        "errorlog": "-",
-        "access_log_format": ACCESS_LOG_FORMAT,
-        "post_fork": post_fork,
-        "post_worker_init": post_worker_init,
-        "worker_exit": worker_exit,
-        "child_exit": child_exit,
-        "proc_name": "iscm-kg-serve",
-        # no gunicornc control socket: several servers (tests, benchmarks) would share its path
-        "control_socket_disable": True,
+        # request threads per worker: queries wait in them (with their deadline) while they run
+        "blocking_threads": max(4, int(config["MAX_CONCURRENT_QUERIES"])),
+        "http1_settings": HTTP1Settings(max_buffer_size=int(config["MAX_REQUEST_BYTES"]) + 65_536),
+        "log_access": access_log != "",
+        "log_access_format": ACCESS_LOG_FORMAT,
+        "respawn_failed_workers": True,
+        "respawn_interval": 0.5,
+        "workers_kill_timeout": int(timeout) + 10,
     }
 
 
-def run(
-    host: str,
-    port: int,
-    workers: int,
-    dist: Path,
-    backend_url: str | None,
-    config_overrides: dict[str, Any] | None = None,
-) -> None:
+def run(host: str, port: int, workers: int, dist: Path, backend_url: str | None) -> None:
     """Serve the application on ``host:port`` with ``workers`` processes until stopped."""
-    overrides: dict[str, Any] = {"DIST": Path(dist)}
+    from granian import Granian
+
+    from .config import load_config
+
+    # The workers read their settings from the environment (they build the app themselves).
+    os.environ["ISCM_KG_DIST"] = str(Path(dist).absolute())  # a symlink is resolved per worker
     if backend_url:
-        overrides["BACKEND_URL"] = backend_url
-    overrides.update(config_overrides or {})
+        os.environ["ISCM_KG_BACKEND_URL"] = backend_url
+    config = load_config()  # a bad setting fails here, once, with a clear message
+    if config["UPDATES_ENABLED"] and not config.get("BACKEND_URL") and workers != 1:
+        log.warning("updates are on with the embedded store: one process may write it; using 1 worker")
+        workers = 1
     metrics_dir = None
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         metrics_dir = tempfile.mkdtemp(prefix="iscm-kg-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
-
-    from . import create_app
-
-    app = create_app(overrides)
-    config = app.config
-    if config["UPDATES_ENABLED"] and not config.get("BACKEND_URL") and workers != 1:
-        log.warning("updates are on with the embedded store: one process may write it; using 1 worker")
-        workers = 1
-    options = gunicorn_options(host, port, max(1, workers), dict(config))
-    if metrics_dir is not None:
-        options["on_exit"] = lambda server: shutil.rmtree(metrics_dir, ignore_errors=True)
-    _Server(app, options).run()
+    try:
+        Granian("server.serve:worker_app", **granian_options(host, port, max(1, workers), config)).serve()
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> None:

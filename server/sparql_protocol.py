@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import socket
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -32,8 +31,8 @@ from .backends import (
     QueryOutcome,
     QuerySyntaxError,
 )
-from .errors import ProtocolError, render_error
-from .executor import Executor, Overran, QueryTimeout, Recycler, Watchdog
+from .errors import ProtocolError
+from .executor import Executor, QueryTimeout
 from .http_cache import CACHEABLE, CachedResult, ResultCache, etag_for, http_date, not_modified, request_key
 from .ops import CACHE_HITS, CACHE_MISSES, NOT_MODIFIED, QUERIES, ROWS_CAPPED, TIMEOUTS, UPDATES
 from .results import apply_row_cap
@@ -316,17 +315,9 @@ TIMEOUT_ADVICE = "simplify it, add a LIMIT, or run it on a copy of the data (dum
 def _run(work: Any, timeout: float) -> Any:
     """Run the work under the deadline (see executor.py) and map its errors to HTTP statuses."""
     backend: Backend = current_app.extensions["iscm_backend"]
-    recycler: Recycler = current_app.extensions["iscm_recycler"]
-    sock = request.environ.get("gunicorn.socket")
     try:
-        if backend.runs_in_process and recycler.armed and sock is not None and timeout > 0:
-            watchdog: Watchdog = current_app.extensions["iscm_watchdog"]
-            return watchdog.run(work, timeout, _overrun_reply(sock, recycler, timeout))
         executor: Executor = current_app.extensions["iscm_executor"]
         return executor.run(work, timeout=timeout)
-    except Overran:
-        recycler.runaway(answered=False)
-        raise ProtocolError(503, "the query overran its deadline") from None
     except QueryTimeout as exc:
         TIMEOUTS.inc()
         raise ProtocolError(503, f"{exc}; {TIMEOUT_ADVICE}", "query", {"Retry-After": "5"}) from None
@@ -341,35 +332,6 @@ def _run(work: Any, timeout: float) -> Any:
         raise ProtocolError(503, str(exc)) from None
     except BackendError as exc:
         raise ProtocolError(500 if backend.runs_in_process else 502, str(exc)) from None
-
-
-def _overrun_reply(sock: socket.socket, recycler: Recycler, timeout: float) -> Any:
-    """What the watchdog does when this request's query overruns: answer 503 on the socket, recycle."""
-    environ = request.environ
-    accept = environ.get("HTTP_ACCEPT")
-    request_line = (environ.get("REQUEST_METHOD"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"))
-
-    def reply() -> None:
-        TIMEOUTS.inc()
-        message = f"the query did not finish within {timeout:g} s and was stopped; {TIMEOUT_ADVICE}"
-        body, content_type = render_error(503, message, "query", accept)
-        head = (
-            "HTTP/1.1 503 Service Unavailable\r\n"
-            f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\nRetry-After: 5\r\n"
-            "Cache-Control: no-store\r\nVary: Accept\r\nAccess-Control-Allow-Origin: *\r\n"
-            f"Access-Control-Expose-Headers: Retry-After\r\nConnection: close\r\n\r\n"
-        ).encode("latin-1")
-        try:
-            sock.sendall(head + body)
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        method, path, query_string = request_line
-        log.warning("503 after %g s (query stopped): %s %s?%s", timeout, method, path, (query_string or "")[:200])
-        recycler.runaway(answered=True)
-        recycler.trigger()
-
-    return reply
 
 
 # --- updates -------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Fixtures of the network tests: our server on loopback (gunicorn, started with the SPARQL engineer's helper)
+"""Fixtures of the network tests: our server on loopback (Granian, started with the SPARQL engineer's helper)
 on the real release, and Debian's Chromium driven by Playwright."""
 
 from __future__ import annotations

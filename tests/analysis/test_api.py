@@ -1,4 +1,4 @@
-"""The network API on a real loopback server (gunicorn), against the exported files read with NetworkX."""
+"""The network API on a real loopback server (Granian), against the exported files read with NetworkX."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fixtures: a synthetic release, and real servers on loopback (ours under gunicorn, the Oxigraph server).
+"""Fixtures: a synthetic release, and real servers on loopback (ours under Granian, the Oxigraph server).
 
 Every endpoint fixture is parametrized over the two backends: ``embedded`` (our server on its own
 pyoxigraph store) and ``remote`` (our server in front of the ``oxigraph`` server from PyPI).
@@ -89,7 +89,7 @@ def start_ours(
     env: dict[str, str] | None = None,
     backend_url: str | None = None,
 ) -> Server:
-    """Our app under gunicorn, through the real serve entry point."""
+    """Our app under Granian, through the real serve entry point."""
     port = free_port()
     log_path = tmp / f"{name}.log"
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}

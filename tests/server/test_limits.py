@@ -57,7 +57,7 @@ def limited_remote(server_tmp: Path, dist: Path) -> Iterator[Server]:
 
 
 def worker_pids(master: int) -> set[int]:
-    """The gunicorn workers: the children of the master process."""
+    """The Granian workers: the children of the main process."""
     pids = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -82,7 +82,7 @@ def metric(server: Server, name: str) -> float:
 
 
 def test_timeout_answers_503_with_a_valid_body_and_stops_the_work(limited: Server) -> None:
-    deadline = time.monotonic() + 30  # gunicorn forks its workers one after the other
+    deadline = time.monotonic() + 30  # the workers start one after the other
     while len(before := worker_pids(limited.process.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(before) == 2

@@ -1,4 +1,4 @@
-"""Fixtures: our server under gunicorn (the real `serve` entry point) on the real dataset, on loopback.
+"""Fixtures: our server under Granian (the real `serve` entry point) on the real dataset, on loopback.
 
 The release is the session's real build (tests/conftest.py `release`); the server helpers are shared with
 the SPARQL endpoint tests (tests/server/conftest.py).
