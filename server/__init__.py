@@ -15,9 +15,10 @@ from flask import Blueprint, Flask, Response, request
 
 from .backends import Backend, create_backend
 from .config import load_config
+from .cors import COMMON_HEADERS, PREFLIGHT_HEADERS
 from .errors import register_error_handlers
 from .executor import Executor, Recycler
-from .http_cache import RepeatedGetMiddleware, ResultCache
+from .http_cache import ResultCache
 
 __all__ = ["BLUEPRINTS", "create_app", "get_backend"]
 
@@ -53,11 +54,15 @@ def _blueprints() -> list[Blueprint]:
 # The blueprints of the app, registered in this order. Other parts of the site add theirs here.
 BLUEPRINTS = _blueprints
 
-CORS_EXPOSED = "ETag, Last-Modified, Location, X-SPARQL-MaxRows, X-Result-Truncated, Retry-After"
-
 
 def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the application. ``config_overrides`` wins over environment variables and defaults."""
+    # Imported here, not at the top: prometheus_client picks its multi-process mode when first imported,
+    # and serve.py sets PROMETHEUS_MULTIPROC_DIR after this package was imported.
+    from .fast_path import FastPath
+    from .ops import RECYCLES, MetricsMiddleware
+    from .query_service import QueryService
+
     config = load_config(config_overrides)
     app = Flask(__name__)
     app.config.update(config)
@@ -73,9 +78,10 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["iscm_backend"] = backend
     app.extensions["iscm_executor"] = executor
     app.extensions["iscm_recycler"] = recycler
-    app.extensions["iscm_result_cache"] = ResultCache(
-        int(config["RESULT_CACHE_ENTRIES"]), int(config["RESULT_CACHE_MAX_BYTES"])
-    )
+    cache = ResultCache(int(config["RESULT_CACHE_ENTRIES"]), int(config["RESULT_CACHE_MAX_BYTES"]))
+    app.extensions["iscm_result_cache"] = cache
+    service = QueryService(backend, executor, cache, config)
+    app.extensions["iscm_query_service"] = service
 
     register_error_handlers(app)
     for blueprint in BLUEPRINTS():
@@ -84,25 +90,16 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     @app.after_request
     def _common_headers(response: Response) -> Response:
         headers = response.headers
-        # CORS: any origin, never with credentials (no cookies are used; updates use a bearer token).
-        headers["Access-Control-Allow-Origin"] = "*"
-        headers["Access-Control-Expose-Headers"] = CORS_EXPOSED
-        headers.setdefault("X-Content-Type-Options", "nosniff")
+        for name, value in COMMON_HEADERS:
+            headers.setdefault(name, value)
         if request.method == "OPTIONS":  # CORS preflight (Flask answers OPTIONS itself)
-            headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, PUT, DELETE, OPTIONS"
-            headers["Access-Control-Allow-Headers"] = (
-                "Accept, Authorization, Content-Type, If-None-Match, If-Modified-Since"
-            )
-            headers["Access-Control-Max-Age"] = "86400"
+            for name, value in PREFLIGHT_HEADERS:
+                headers[name] = value
         return response
 
-    from .ops import CACHE_HITS, RECYCLES, MetricsMiddleware
-
     recycler.on_trigger = RECYCLES.inc
-    repeated = RepeatedGetMiddleware(
-        app.wsgi_app, lambda: backend.version.tag, int(config["RESULT_CACHE_ENTRIES"]), CACHE_HITS.inc
-    )
-    app.wsgi_app = MetricsMiddleware(repeated)  # type: ignore[method-assign]
+    fast = FastPath(app.wsgi_app, service, int(config["RESULT_CACHE_ENTRIES"]))
+    app.wsgi_app = MetricsMiddleware(fast)  # type: ignore[method-assign]
     return app
 
 

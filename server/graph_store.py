@@ -20,7 +20,7 @@ from .errors import ProtocolError
 from .http_cache import etag_for, http_date, not_modified, request_key
 from .ops import UPDATES
 from .results import Spool
-from .sparql_protocol import _run, require_update_rights
+from .sparql_protocol import require_update_rights, run_with_deadline
 
 bp = Blueprint("graph_store", __name__)
 _METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
@@ -75,10 +75,7 @@ def _dispatch(graph: str | None) -> Response:
     triples = _payload(graph)
     backend = _backend()
     replace = request.method == "PUT"
-    created = _run(
-        lambda: backend.write_graph(graph, triples, replace=replace),
-        float(current_app.config["QUERY_TIMEOUT"]),
-    )
+    created = run_with_deadline(lambda: backend.write_graph(graph, triples, replace=replace))
     _written(backend)
     return Response(status=201 if created else 204)
 
@@ -114,7 +111,7 @@ def _read(graph: str | None) -> Response:
         backend.dump_graph(graph, fmt, spool)
         return spool
 
-    spool = _run(dump, float(current_app.config["QUERY_TIMEOUT"]))
+    spool = run_with_deadline(dump)
     if spool is None:
         raise ProtocolError(404, f"there is no graph <{graph}> in this store", "graph")
     response = Response(spool.chunks(), content_type=fmt.content_type, headers=headers, direct_passthrough=True)
@@ -158,7 +155,7 @@ def _parse(data: bytes, rdf_format: ox.RdfFormat, base: str) -> list[ox.Triple]:
 
 def _delete(graph: str | None) -> Response:
     backend = _backend()
-    existed = _run(lambda: backend.delete_graph(graph), float(current_app.config["QUERY_TIMEOUT"]))
+    existed = run_with_deadline(lambda: backend.delete_graph(graph))
     _written(backend)
     if not existed:
         raise ProtocolError(404, f"there is no graph <{graph}> in this store", "graph")
@@ -170,7 +167,7 @@ def _create_graph() -> Response:
     require_update_rights()
     triples = _payload(graph)
     backend = _backend()
-    _run(lambda: backend.write_graph(graph, triples, replace=True), float(current_app.config["QUERY_TIMEOUT"]))
+    run_with_deadline(lambda: backend.write_graph(graph, triples, replace=True))
     _written(backend)
     return Response(status=201, headers={"Location": graph})
 

@@ -13,33 +13,23 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Iterator
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
 from . import negotiation, sparql_text
-from .backends import (
-    Backend,
-    BackendError,
-    BackendUnavailable,
-    Dataset,
-    NotAcceptable,
-    QueryOutcome,
-    QuerySyntaxError,
-)
+from .backends import Backend, Dataset
 from .errors import ProtocolError
-from .executor import Executor, QueryTimeout
-from .http_cache import CACHEABLE, CachedResult, ResultCache, etag_for, http_date, not_modified, request_key
-from .ops import CACHE_HITS, CACHE_MISSES, NOT_MODIFIED, QUERIES, ROWS_CAPPED, TIMEOUTS, UPDATES
-from .results import apply_row_cap
+from .ops import UPDATES
+from .query_service import QueryRequest, QueryService
 from .service_description import service_description_response
 
 bp = Blueprint("sparql", __name__)
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -114,21 +104,7 @@ def _dataset(params: MultiDict[str, str]) -> Dataset:
 
 def _endpoint_url() -> str:
     """The endpoint's own URL (the base IRI of queries): configured, or the URL this request used."""
-    configured = current_app.config.get("PUBLIC_ENDPOINT_URL")
-    if configured:
-        return configured
-    environ = request.environ
-    return _url(
-        environ["wsgi.url_scheme"],
-        environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "localhost"),
-        environ.get("SCRIPT_NAME", ""),
-        environ.get("PATH_INFO", "/sparql"),
-    )
-
-
-@lru_cache(maxsize=256)
-def _url(scheme: str, host: str, root: str, path: str) -> str:
-    return f"{scheme}://{host}{root}{path}"
+    return query_service().endpoint_url(request.environ)
 
 
 # --- the route -----------------------------------------------------------------------------------------
@@ -199,139 +175,38 @@ def _format_parameter(params: MultiDict[str, str]) -> str | None:
 
 
 def _answer_query(query: str, params: MultiDict[str, str]) -> Response:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    req = request._get_current_object()  # type: ignore[attr-defined]
-    config = app.config
-    extensions = app.extensions
-    backend: Backend = extensions["iscm_backend"]
-    if not query.strip():
-        raise ProtocolError(400, "the query is empty", "query")
     dataset = _dataset(params)
     if any(params.getlist(name) for name in USING_PARAMETERS):
         raise ProtocolError(
             400, "using-graph-uri / using-named-graph-uri apply to updates, not queries", "using-graph-uri"
         )
-    format_param = _format_parameter(params)
-    accept = req.headers.get("Accept")
-    base_iri = _endpoint_url()
-    try:
-        sparql_text.check_services(query, config["SERVICE_ALLOWLIST"], base_iri)
-    except sparql_text.ServiceNotAllowed as exc:
-        raise ProtocolError(400, str(exc), "query") from None
-
-    is_get = req.method in ("GET", "HEAD")
-    version = backend.version
-    key = None
-    headers: dict[str, str] = {"Vary": "Accept"}
-    if version.tag is not None:
-        key = request_key(version.tag, query, dataset, accept, format_param)
-        if is_get:
-            etag = etag_for(key)
-            headers["ETag"] = etag
-            if version.last_modified is not None:
-                headers["Last-Modified"] = http_date(version.last_modified)
-            headers["Cache-Control"] = f"public, max-age={int(config['CACHE_MAX_AGE'])}"
-            if not_modified(
-                req.headers.get("If-None-Match"),
-                req.headers.get("If-Modified-Since"),
-                etag,
-                version.last_modified,
-            ):
-                NOT_MODIFIED.inc()
-                return Response(status=304, headers=headers)
-    elif is_get:
-        headers["Cache-Control"] = "no-cache"
-
-    cache: ResultCache = extensions["iscm_result_cache"]
-    if key is not None:
-        cached = cache.get(key)
-        if cached is not None:
-            CACHE_HITS.inc()
-            if is_get:
-                req.environ[CACHEABLE] = True
-            return _result_response(cached.body, cached.content_type, cached.truncated, headers)
-        CACHE_MISSES.inc()
-
-    def chooser(kind: str) -> negotiation.Format | None:
-        return negotiation.choose(kind, accept, format_param)
-
-    max_rows = int(config["MAX_ROWS"])
-
-    def evaluate() -> QueryOutcome:
-        outcome = backend.query(query, dataset, base_iri, chooser)
-        outcome.spool, outcome.truncated = apply_row_cap(outcome.spool, outcome.fmt, max_rows)
-        return outcome
-
-    outcome = _run(evaluate, float(config["QUERY_TIMEOUT"]))
-    _count_query(backend.name, outcome.kind)
-    if outcome.truncated:
-        ROWS_CAPPED.inc()
-    if key is not None and outcome.spool.in_memory and outcome.spool.size <= cache.max_bytes:
-        body = outcome.spool.getvalue()
-        cache.put(key, CachedResult(body, outcome.fmt.content_type, outcome.truncated))
-        if is_get:
-            req.environ[CACHEABLE] = True
-        return _result_response(body, outcome.fmt.content_type, outcome.truncated, headers)
-    return _result_response(
-        outcome.spool.chunks(),
-        outcome.fmt.content_type,
-        outcome.truncated,
-        headers,
-        length=outcome.spool.size,
+    headers = request.headers
+    answer = query_service().answer(
+        QueryRequest(
+            query,
+            _endpoint_url(),
+            dataset,
+            headers.get("Accept"),
+            _format_parameter(params),
+            request.method,
+            headers.get("If-None-Match"),
+            headers.get("If-Modified-Since"),
+        )
     )
-
-
-@lru_cache(maxsize=64)
-def _query_counter(engine: str, kind: str) -> Any:
-    return QUERIES.labels(engine, kind)
-
-
-def _count_query(engine: str, kind: str) -> None:
-    _query_counter(engine, kind).inc()
-
-
-def _result_response(
-    body: bytes | Iterator[bytes],
-    content_type: str,
-    truncated: bool,
-    headers: dict[str, str],
-    length: int | None = None,
-) -> Response:
-    response = Response(body, content_type=content_type, headers=headers, direct_passthrough=True)
-    if length is not None:
-        response.headers["Content-Length"] = str(length)
-    if truncated:
-        max_rows = str(current_app.config["MAX_ROWS"])
-        response.headers["X-SPARQL-MaxRows"] = max_rows
-        response.headers["X-Result-Truncated"] = f"true; the result was cut at {max_rows} rows"
+    response = Response(answer.body, status=answer.status, headers=answer.headers, direct_passthrough=True)
     if request.method == "HEAD":
         response.response = []
     return response
 
 
-TIMEOUT_ADVICE = "simplify it, add a LIMIT, or run it on a copy of the data (dumps are published with each release)"
+def query_service() -> QueryService:
+    """The app's query service (query_service.py)."""
+    return current_app.extensions["iscm_query_service"]
 
 
-def _run(work: Any, timeout: float) -> Any:
-    """Run the work under the deadline (see executor.py) and map its errors to HTTP statuses."""
-    backend: Backend = current_app.extensions["iscm_backend"]
-    try:
-        executor: Executor = current_app.extensions["iscm_executor"]
-        return executor.run(work, timeout=timeout)
-    except QueryTimeout as exc:
-        TIMEOUTS.inc()
-        raise ProtocolError(503, f"{exc}; {TIMEOUT_ADVICE}", "query", {"Retry-After": "5"}) from None
-    except QuerySyntaxError as exc:
-        raise ProtocolError(400, f"syntax error: {exc}", "query") from None
-    except NotAcceptable as exc:
-        offered = ", ".join(negotiation.offered_media_types(exc.kind))
-        raise ProtocolError(
-            406, f"no acceptable format for this result; this endpoint offers: {offered}", "Accept"
-        ) from None
-    except BackendUnavailable as exc:
-        raise ProtocolError(503, str(exc)) from None
-    except BackendError as exc:
-        raise ProtocolError(500 if backend.runs_in_process else 502, str(exc)) from None
+def run_with_deadline(work: Callable[[], T]) -> T:
+    """Run backend work under the query deadline, its errors mapped to HTTP statuses."""
+    return query_service().run(work)
 
 
 # --- updates -------------------------------------------------------------------------------------------
@@ -382,7 +257,7 @@ def _apply_update(update: str, params: MultiDict[str, str]) -> Response:
 
     _base = _endpoint_url()
     try:
-        _run(work, float(current_app.config["QUERY_TIMEOUT"]))
+        run_with_deadline(work)
     except ProtocolError as exc:
         if exc.parameter == "query":
             exc.parameter = "update"
