@@ -1,11 +1,13 @@
 """Benchmark of the SPARQL endpoint, side by side with the alternatives, in one run.
 
 Servers (each with 2 worker processes where it has workers, all on loopback, on the same data):
-  ours         `iscm-kg serve` (server.serve) as configured by default: gunicorn gthread workers, each
+  ours         `iscm-kg serve` (server.serve) as configured by default: Granian workers, each
                copying the release's store into memory at start (ISCM_KG_IN_MEMORY=auto)
   ours-disk    the same, querying the on-disk store read-only (ISCM_KG_IN_MEMORY=off)
   oxigraph     the `oxigraph` server from PyPI, in memory, --union-default-graph
-  thin-flask   the thinnest Flask + pyoxigraph GET handler (benchmarks/thin_flask.py), in memory
+  thin-flask   the thinnest Flask + pyoxigraph GET handler (benchmarks/thin_flask.py), in memory, under
+               the same WSGI server as ours (Granian, 2 workers, 8 threads): what our features cost
+  thin-flask-gunicorn  the same handler under gunicorn (2 gthread workers, 8 threads), the usual setup
   rdflib-endpoint  rdflib-endpoint from PyPI (its default rdflib store), in memory
 
 Datasets: the real release (dist/, if built) and synthetic ISCM-like graphs of 10^4, 10^5 and 10^6
@@ -69,6 +71,7 @@ QUERIES = {
     ),
 }
 MIXES = ["lookup", "join", "aggregation", "repeated", "repeated-lookup", "pairs"]
+SERVERS = ["ours", "ours-disk", "oxigraph", "thin-flask", "thin-flask-gunicorn", "rdflib-endpoint"]
 
 WRK_SCRIPT = r"""
 local paths = {}
@@ -230,6 +233,24 @@ def start(name: str, data: dict[str, Path], log: Path) -> Running:
     elif name == "thin-flask":
         env["THIN_FLASK_NQUADS"] = str(data["nq"])
         command = [
+            str(BIN / "granian"),
+            "--interface",
+            "wsgi",
+            "--workers",
+            "2",
+            "--blocking-threads",
+            "8",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "benchmarks.thin_flask:app",
+        ]
+        endpoint = url + "/sparql"
+    elif name == "thin-flask-gunicorn":
+        env["THIN_FLASK_NQUADS"] = str(data["nq"])
+        command = [
             str(BIN / "gunicorn"),
             "-k",
             "gthread",
@@ -384,7 +405,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=2, help="measure each mix this often, keep the best")
     parser.add_argument("--no-real", action="store_true", help="skip the real release in dist/")
     parser.add_argument("--dist", type=Path, default=ROOT / "dist")
-    parser.add_argument("--servers", default="ours,ours-disk,oxigraph,thin-flask,rdflib-endpoint")
+    parser.add_argument("--servers", default=",".join(SERVERS))
     parser.add_argument(
         "--rdflib-max-triples",
         type=int,
@@ -445,7 +466,7 @@ def table(results: list[dict[str, object]]) -> str:
     of one request at a time."""
     servers = sorted(
         {str(r["server"]) for r in results},
-        key=lambda s: ["ours", "ours-disk", "oxigraph", "thin-flask", "rdflib-endpoint"].index(s),
+        key=SERVERS.index,
     )
     lines = ["| dataset | mix | " + " | ".join(servers) + " |", "|---|---|" + "---|" * len(servers)]
     for dataset in dict.fromkeys(str(r["dataset"]) for r in results):

@@ -2,7 +2,8 @@
 
 No negotiation, limits, caching, metrics or error handling: one in-memory store per worker, loaded
 from the N-Quads file named by THIN_FLASK_NQUADS, and SPARQL JSON out.
-Run: THIN_FLASK_NQUADS=data.nq gunicorn -k gthread -w 2 --threads 8 benchmarks.thin_flask:app
+Run: THIN_FLASK_NQUADS=data.nq granian --interface wsgi --workers 2 --blocking-threads 8 benchmarks.thin_flask:app
+(or under gunicorn: gunicorn -k gthread -w 2 --threads 8 benchmarks.thin_flask:app)
 """
 
 from __future__ import annotations

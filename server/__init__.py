@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
+from .access_log import AccessLog
 from .backends import Backend, create_backend
 from .config import load_config
 from .cors import COMMON_HEADERS, PREFLIGHT_HEADERS
@@ -99,7 +100,8 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
 
     recycler.on_trigger = RECYCLES.inc
     fast = FastPath(app.wsgi_app, service, int(config["RESULT_CACHE_ENTRIES"]))
-    app.wsgi_app = MetricsMiddleware(fast)  # type: ignore[method-assign]
+    access_log = AccessLog(config["ACCESS_LOG"]) if config.get("ACCESS_LOG") else None
+    app.wsgi_app = MetricsMiddleware(fast, access_log)  # type: ignore[method-assign]
     return app
 
 

@@ -64,6 +64,8 @@ SETTINGS: dict[str, tuple[str, Any, Any]] = {
     "RESULT_CACHE_MAX_BYTES": ("ISCM_KG_RESULT_CACHE_MAX_BYTES", 262_144, int),
     # Queries evaluated at once in one worker process (more wait, within their timeout).
     "MAX_CONCURRENT_QUERIES": ("ISCM_KG_MAX_CONCURRENT_QUERIES", 8, int),
+    # The access log: "-" for stdout or a file path; unset: none (`iscm-kg serve` defaults to "-").
+    "ACCESS_LOG": ("ISCM_KG_ACCESS_LOG", None, _optional),
     # Public URL of the endpoint, if the server is behind a proxy (used as base IRI and in the
     # service description); by default the request URL.
     "PUBLIC_ENDPOINT_URL": ("ISCM_KG_PUBLIC_ENDPOINT_URL", None, _optional),

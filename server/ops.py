@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
+from .access_log import AccessLog
 from .backends import Backend, BackendError
 
 bp = Blueprint("ops", __name__)
@@ -45,10 +46,11 @@ def _endpoint_label(path: str) -> str:
 
 
 class MetricsMiddleware:
-    """WSGI middleware counting requests and timing them."""
+    """WSGI middleware counting requests, timing them (to the first byte) and writing the access log."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], access_log: AccessLog | None = None) -> None:
         self.app = app
+        self.access_log = access_log
         self._latency = {label: LATENCY.labels(label) for label in (*_ENDPOINTS, "other")}
         self._counters: dict[tuple[str, str, str], Any] = {}
 
@@ -63,7 +65,10 @@ class MetricsMiddleware:
             if counter is None:
                 counter = self._counters[key] = REQUESTS.labels(*key)
             counter.inc()
-            self._latency[label].observe(time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            self._latency[label].observe(seconds)
+            if self.access_log is not None:
+                self.access_log.record(environ, status, seconds)
             return start_response(status, headers, exc_info)
 
         return self.app(environ, _start_response)

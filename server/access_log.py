@@ -1,0 +1,90 @@
+"""The access log: one line per request, written in batches by a background thread.
+
+A line costs the request a string format and a list append; a thread of each worker process writes
+what accumulated every ``interval`` seconds (and at exit), in writes of whole lines of at most
+PIPE_BUF bytes, so lines of several workers sharing stdout or an O_APPEND file never interleave.
+Line format (times in UTC)::
+
+    127.0.0.1 [2026-11-23 06:57:00 +0000] "GET /sparql?query=... HTTP/1.1" 200 1.2ms "curl/8.5.0"
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import select
+import sys
+import threading
+import time
+from typing import Any
+
+_CHUNK = getattr(select, "PIPE_BUF", 4096)
+
+
+class AccessLog:
+    """Access log lines of one process, written to ``target``: "-" for stdout, or a file path."""
+
+    def __init__(self, target: str, interval: float = 0.2) -> None:
+        self.target = target
+        self.interval = interval
+        self._lines: list[str] = []
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._fd: int | None = None
+        self._second = -1
+        self._stamp = ""
+
+    def record(self, environ: dict[str, Any], status: str, seconds: float) -> None:
+        """Log one answered request (``status`` is the WSGI status line)."""
+        now = int(time.time())
+        if now != self._second:
+            self._second = now
+            self._stamp = time.strftime("%Y-%m-%d %H:%M:%S +0000", time.gmtime(now))
+        query = environ.get("QUERY_STRING")
+        line = (
+            f'{environ.get("REMOTE_ADDR", "-")} [{self._stamp}] "{environ.get("REQUEST_METHOD")} '
+            f'{environ.get("PATH_INFO", "")}{"?" + query if query else ""} {environ.get("SERVER_PROTOCOL", "-")}" '
+            f'{status[:3]} {seconds * 1000:.1f}ms "{environ.get("HTTP_USER_AGENT", "-")}"\n'
+        )
+        with self._lock:
+            self._lines.append(line)
+            if self._pid != os.getpid():  # first line of this (possibly forked) process
+                self._start()
+
+    def _start(self) -> None:
+        self._pid = os.getpid()
+        self._fd = sys.stdout.fileno() if self.target == "-" else os.open(
+            self.target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644
+        )
+        threading.Thread(target=self._loop, name="access-log", daemon=True).start()
+        atexit.register(self.flush)
+
+    def _loop(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the lines recorded so far."""
+        with self._lock:
+            lines, self._lines = self._lines, []
+        if not lines or self._fd is None:
+            return
+        batch: list[bytes] = []
+        size = 0
+        for line in lines:
+            data = line.encode("utf-8", "replace")
+            if batch and size + len(data) > _CHUNK:
+                self._write(b"".join(batch))
+                batch, size = [], 0
+            batch.append(data)
+            size += len(data)
+        if batch:
+            self._write(b"".join(batch))
+
+    def _write(self, data: bytes) -> None:
+        try:
+            while data:
+                data = data[os.write(self._fd, data) :]  # type: ignore[arg-type]
+        except OSError:
+            pass  # a closed stdout must not break serving
