@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 
-.PHONY: setup node browser run build test lint clean
+.PHONY: setup node debs-run debs-test run build test lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,21 +23,31 @@ setup: $(VENV)/.installed node
 node:
 	@if [ -f package.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi
 
-# Debian packages the tests use: Chromium for the browser tests (Playwright drives it; never
-# `playwright install`) and curl as a real client of the endpoint.
-browser:
-	@missing=""; for p in chromium curl; do command -v $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Debian packages. To run: jemalloc, the memory allocator the server loads (Oxigraph is faster with it).
+# For the tests also Chromium for the browser tests (Playwright drives it; never `playwright install`)
+# and curl as a real client of the endpoint. Installed when missing and we are root (CI), else named.
+RUN_DEBS  := libjemalloc2
+TEST_DEBS := chromium curl
+define install_debs
+	@missing=""; for p in $(1); do command -v $$p >/dev/null 2>&1 || dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "missing:$$missing: install Debian's packages (sudo apt-get install$$missing)"; fi; fi
+	  else echo "missing Debian packages:$$missing (sudo apt-get install$$missing)"; fi; fi
+endef
+
+debs-run:
+	$(call install_debs,$(RUN_DEBS))
+
+debs-test:
+	$(call install_debs,$(RUN_DEBS) $(TEST_DEBS))
 
 build: setup
 	$(VENV)/bin/iscm-kg build
 
-run: build
+run: build debs-run
 	$(VENV)/bin/iscm-kg serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-test: setup browser
+test: setup debs-test
 	$(VENV)/bin/ruff check iscm_kg server tests benchmarks
 	$(VENV)/bin/pytest -q
 

@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from .conftest import BUILT_AT, DATASET_VERSION, EX, ROOT, Server, free_port, start_ours, wait_until_up
-from .test_limits import metric
+from .test_limits import metric, worker_pids
 from .test_query import rows
 
 QUERY = f"SELECT (COUNT(?m) AS ?n) WHERE {{ ?m a <{EX}ontology#ISCM> }}"
@@ -57,7 +57,31 @@ def test_iscm_kg_serve_runs_the_endpoint(server_tmp: Path, dist: Path) -> None:
 
 def test_the_release_is_served_from_memory_by_default(endpoint: Server) -> None:
     source = requests.get(endpoint.url + "/ready", timeout=10).json()["source"]
-    assert "copied in memory" in source or source.startswith("remote endpoint")
+    if endpoint.name == "embedded":  # loaded once before the workers start, shared by them
+        assert source.endswith("iscm-kg.nq (copied in memory, shared by the workers)")
+    else:
+        assert source.startswith("remote endpoint")
+
+
+def _maps(pid: int) -> str:
+    return Path(f"/proc/{pid}/maps").read_text()
+
+
+def test_the_server_runs_on_jemalloc(endpoint: Server) -> None:
+    """The server re-executes itself with jemalloc (Debian libjemalloc2, installed by `make test`)."""
+    workers = worker_pids(endpoint.process.pid)
+    assert workers
+    for pid in {endpoint.process.pid, *workers}:
+        assert "libjemalloc" in _maps(pid), "no jemalloc in the server: apt-get install libjemalloc2"
+
+
+def test_jemalloc_can_be_switched_off(server_tmp: Path, dist: Path) -> None:
+    server = start_ours("glibc-malloc", server_tmp, dist, workers=1, env={"ISCM_KG_JEMALLOC": "off"})
+    try:
+        assert rows(requests.get(server.sparql, params={"query": QUERY}, timeout=10)) == [{"n": "60"}]
+        assert "libjemalloc" not in _maps(server.process.pid)
+    finally:
+        server.stop()
 
 
 def test_the_on_disk_store_can_be_queried_directly(server_tmp: Path, dist: Path) -> None:

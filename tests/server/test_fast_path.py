@@ -1,0 +1,95 @@
+"""The fast path (server/fast_path.py): plain GET queries answered before Flask, with the same answers.
+
+Over real HTTP, a plain ``GET /sparql?query=`` (the fast path) is compared with requests that the Flask
+view answers: the same GET with an empty ``output=`` parameter (ignored, but it makes two parameters)
+and a HEAD. In process, a Flask ``before_request`` hook shows which requests reached Flask.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import requests
+
+from .conftest import EX, Server
+from .test_limits import metric
+
+IGNORED_BY_COMPARISON = {"Date", "Server", "Connection", "Keep-Alive", "Transfer-Encoding"}
+
+CASES = [
+    (f"SELECT ?m ?l WHERE {{ ?m a <{EX}ontology#ISCM> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }} "
+     "ORDER BY ?m LIMIT 5", "application/sparql-results+json"),
+    (f"SELECT ?m WHERE {{ ?m a <{EX}ontology#ISCM> }} ORDER BY ?m LIMIT 3", "text/csv"),
+    (f"ASK {{ ?m a <{EX}ontology#ISCM> }}", "application/sparql-results+xml"),
+    (f"CONSTRUCT WHERE {{ <{EX}id/mechanism/m01> ?p ?o }}", "text/turtle"),
+    ("SELECT * WHERE { ?s ?p }", "application/json"),  # syntax error: 400
+    ("ASK {}", "text/turtle"),  # nothing acceptable for a boolean: 406
+    ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "application/json"),  # 400
+    ("  ", "text/plain"),  # empty query: 400
+]
+
+
+def _headers(response: requests.Response) -> dict[str, str]:
+    return {k: v for k, v in response.headers.items() if k not in IGNORED_BY_COMPARISON}
+
+
+@pytest.mark.parametrize(("query", "accept"), CASES)
+def test_fast_path_answers_like_the_flask_view(endpoint: Server, query: str, accept: str) -> None:
+    headers = {"Accept": accept}
+    fast = requests.get(endpoint.sparql, params={"query": query}, headers=headers, timeout=30)
+    flask = requests.get(endpoint.sparql, params={"query": query, "output": ""}, headers=headers, timeout=30)
+    head = requests.head(endpoint.sparql, params={"query": query}, headers=headers, timeout=30)
+    assert fast.status_code == flask.status_code == head.status_code
+    assert fast.content == flask.content
+    assert _headers(fast) == _headers(flask)
+    assert {k: v for k, v in _headers(head).items() if k != "Content-Length"} == {
+        k: v for k, v in _headers(fast).items() if k != "Content-Length"
+    }
+    assert head.content == b""
+    assert fast.headers["Access-Control-Allow-Origin"] == "*"
+    if fast.status_code == 200:
+        assert fast.headers["Vary"] == "Accept" and fast.headers["ETag"].startswith('W/"')
+    else:
+        assert fast.headers["Cache-Control"] == "no-store"
+
+
+def test_repeated_get_is_replayed_byte_for_byte(endpoint: Server) -> None:
+    query = f"SELECT (COUNT(?m) AS ?n) WHERE {{ ?m a <{EX}ontology#ISCM> }} # replay test"
+    hits = metric(endpoint, "iscm_sparql_result_cache_hits_total")
+    answers = [requests.get(endpoint.sparql, params={"query": query}, timeout=10) for _ in range(6)]
+    assert len({(a.status_code, a.content, a.headers["ETag"], a.headers["Content-Type"]) for a in answers}) == 1
+    assert answers[0].json()["results"]["bindings"] == [
+        {"n": {"type": "literal", "value": "60", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}
+    ]
+    assert metric(endpoint, "iscm_sparql_result_cache_hits_total") - hits >= 4  # two workers: one miss each
+
+
+def test_a_conditional_get_is_still_revalidated(endpoint: Server) -> None:
+    query = f"ASK {{ <{EX}id/mechanism/m02> ?p ?o }} # conditional"
+    first = requests.get(endpoint.sparql, params={"query": query}, timeout=10)
+    again = requests.get(endpoint.sparql, params={"query": query}, headers={"If-None-Match": first.headers["ETag"]},
+                         timeout=10)
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_which_requests_reach_flask(dist: Path) -> None:
+    from server import create_app
+
+    app = create_app({"DIST": dist})
+    reached: list[str] = []
+    app.before_request(lambda: reached.append(app.name) and None)
+    client = app.test_client()
+    query = f"SELECT ?m WHERE {{ ?m a <{EX}ontology#ISCM> }} LIMIT 1"
+    assert client.get("/sparql", query_string={"query": query}).status_code == 200
+    assert client.get("/sparql", query_string={"query": query}).status_code == 200  # replayed
+    assert client.get("/sparql", query_string={"query": "SELECT * WHERE {"}).status_code == 400
+    assert reached == []
+    for response in (
+        client.get("/sparql", query_string={"query": query, "default-graph-uri": EX + "graph/facts"}),
+        client.post("/sparql", data={"query": query}),
+        client.get("/sparql"),  # the service description
+        client.get("/health"),
+    ):
+        assert response.status_code == 200
+    assert len(reached) == 4
