@@ -29,10 +29,11 @@ class AccessLog:
         self.interval = interval
         self._lines: list[str] = []
         self._lock = threading.Lock()
-        self._pid: int | None = None
+        self._started = False
         self._fd: int | None = None
         self._second = -1
         self._stamp = ""
+        os.register_at_fork(after_in_child=self._after_fork_in_child)
 
     def record(self, environ: dict[str, Any], status: str, seconds: float) -> None:
         """Log one answered request (``status`` is the WSGI status line)."""
@@ -48,11 +49,16 @@ class AccessLog:
         )
         with self._lock:
             self._lines.append(line)
-            if self._pid != os.getpid():  # first line of this (possibly forked) process
+            if not self._started:  # first line of this process (reset in a forked child)
                 self._start()
 
+    def _after_fork_in_child(self) -> None:
+        self._started = False
+        self._lines = []
+        self._lock = threading.Lock()
+
     def _start(self) -> None:
-        self._pid = os.getpid()
+        self._started = True
         self._fd = sys.stdout.fileno() if self.target == "-" else os.open(
             self.target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644
         )

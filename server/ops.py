@@ -1,7 +1,7 @@
 """Operations: /health (liveness), /ready (readiness), /metrics (Prometheus) and request metrics.
 
 Metrics use prometheus_client; under the server (serve.py) they are aggregated over the worker processes
-(``PROMETHEUS_MULTIPROC_DIR``, set by serve.py).
+(``PROMETHEUS_MULTIPROC_DIR``, set by serve.py). The per-request counters are batched (batched_metrics.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 
 from .access_log import AccessLog
 from .backends import Backend, BackendError
+from .batched_metrics import Batched, BatchedHistogram, flush_all
 
 bp = Blueprint("ops", __name__)
 
@@ -29,8 +30,8 @@ LATENCY = Histogram(
 QUERIES = Counter("iscm_sparql_queries", "SPARQL queries evaluated by the engine", ["engine", "kind"])
 UPDATES = Counter("iscm_sparql_updates", "SPARQL updates and graph store writes applied", ["engine"])
 TIMEOUTS = Counter("iscm_sparql_query_timeouts", "Queries stopped because they overran the timeout")
-CACHE_HITS = Counter("iscm_sparql_result_cache_hits", "Query results served from the result cache")
-CACHE_MISSES = Counter("iscm_sparql_result_cache_misses", "Query results that had to be evaluated")
+CACHE_HITS = Batched(Counter("iscm_sparql_result_cache_hits", "Query results served from the result cache"))
+CACHE_MISSES = Batched(Counter("iscm_sparql_result_cache_misses", "Query results that had to be evaluated"))
 NOT_MODIFIED = Counter("iscm_sparql_not_modified", "Conditional GETs answered 304 Not Modified")
 ROWS_CAPPED = Counter("iscm_sparql_results_capped", "Results cut at the row cap")
 RECYCLES = Counter("iscm_worker_recycles", "Worker processes recycled to stop a runaway query")
@@ -51,7 +52,7 @@ class MetricsMiddleware:
     def __init__(self, app: Callable[..., Iterable[bytes]], access_log: AccessLog | None = None) -> None:
         self.app = app
         self.access_log = access_log
-        self._latency = {label: LATENCY.labels(label) for label in (*_ENDPOINTS, "other")}
+        self._latency = {label: BatchedHistogram(LATENCY.labels(label)) for label in (*_ENDPOINTS, "other")}
         self._counters: dict[tuple[str, str, str], Any] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -63,7 +64,7 @@ class MetricsMiddleware:
             key = (label, method, status[:3])
             counter = self._counters.get(key)
             if counter is None:
-                counter = self._counters[key] = REQUESTS.labels(*key)
+                counter = self._counters[key] = Batched(REQUESTS.labels(*key))
             counter.inc()
             seconds = time.perf_counter() - started
             self._latency[label].observe(seconds)
@@ -109,6 +110,7 @@ def ready() -> tuple[Response, int]:
 @bp.get("/metrics")
 def metrics() -> Response:
     """Prometheus text exposition, summed over the worker processes."""
+    flush_all()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
 

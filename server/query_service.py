@@ -23,6 +23,7 @@ from .backends import (
     QueryOutcome,
     QuerySyntaxError,
 )
+from .batched_metrics import Batched
 from .errors import ProtocolError
 from .executor import Executor, QueryTimeout
 from .http_cache import CachedResult, ResultCache, etag_for, http_date, not_modified, request_key
@@ -178,5 +179,5 @@ def _url(scheme: str, host: str, root: str, path: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _query_counter(engine: str, kind: str) -> Any:
-    return QUERIES.labels(engine, kind)
+def _query_counter(engine: str, kind: str) -> Batched:
+    return Batched(QUERIES.labels(engine, kind))

@@ -78,6 +78,22 @@ def metric(server: Server, name: str) -> float:
     )
 
 
+def settled_metric(server: Server, name: str) -> float:
+    """The metric once every worker has published what it counted (batched: within 0.2 s)."""
+    time.sleep(0.5)
+    return metric(server, name)
+
+
+def wait_for_metric(server: Server, name: str, at_least: float, timeout: float = 5) -> float:
+    """The metric once it reaches ``at_least`` (workers publish their counts in batches), or at the timeout."""
+    deadline = time.monotonic() + timeout
+    value = metric(server, name)
+    while value < at_least and time.monotonic() < deadline:
+        time.sleep(0.1)
+        value = metric(server, name)
+    return value
+
+
 # --- timeout ---------------------------------------------------------------------------------------------
 
 
