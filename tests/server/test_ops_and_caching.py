@@ -256,3 +256,41 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith("rdflib"))))
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_hup_serves_the_release_the_symlink_points_to_now(
+    server_tmp: Path, dist: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """`dist` is a symlink to the current release (as `iscm-kg build` makes it); after the symlink moves,
+    HUP to the server's main process reloads the workers on the new release, without a restart."""
+    import json
+    import shutil
+    import signal
+
+    from .conftest import synthetic_quads, write_release
+
+    root = tmp_path_factory.mktemp("releases")
+    old = root / "old"
+    shutil.copytree(dist, old)
+    new = write_release(root / "new", synthetic_quads(mechanisms=70))
+    (new / "build-info.json").write_text(json.dumps({"dataset_version": "sha256-new", "built_at": BUILT_AT}))
+    link = root / "dist"
+    link.symlink_to(old)
+    server = start_ours("hup", server_tmp, link, workers=2)
+    try:
+        assert rows(requests.get(server.sparql, params={"query": QUERY}, timeout=10)) == [{"n": "60"}]
+        link.unlink()
+        link.symlink_to(new)
+        server.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 30
+        versions: set[str] = set()
+        while time.monotonic() < deadline:
+            versions = {requests.get(server.url + "/ready", timeout=10).json()["dataset_version"] for _ in range(6)}
+            if versions == {"sha256-new"}:
+                break
+            time.sleep(0.2)
+        assert versions == {"sha256-new"}  # every worker
+        assert rows(requests.get(server.sparql, params={"query": QUERY}, timeout=10)) == [{"n": "70"}]
+        assert server.process.poll() is None
+    finally:
+        server.stop()
