@@ -38,6 +38,7 @@ import random
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -441,6 +442,12 @@ def main(argv: list[str] | None = None) -> None:
                 for server in servers:
                     outcome = max(rounds[server.name], key=lambda r: r["rps"])
                     outcome["rounds_rps"] = [round(r["rps"], 1) for r in rounds[server.name]]
+                    # ours ÷ each peer, round by round (measured minutes apart at most): the machine's
+                    # drift cancels out of a ratio of neighbours better than out of two best rounds
+                    if server.name == "ours":
+                        outcome["paired_ratio"] = {
+                            peer: paired_ratio(rounds["ours"], rounds[peer]) for peer in rounds if peer != "ours"
+                        }
                     row = {"dataset": name, "triples": count_triples, "server": server.name, "mix": mix, **outcome}
                     results.append(row)
                     print(json.dumps(row), flush=True)
@@ -452,7 +459,27 @@ def main(argv: list[str] | None = None) -> None:
     stamp = time.strftime("%Y%m%dT%H%M%S")
     (out / f"bench-{stamp}.json").write_text(json.dumps(results, indent=1))
     print(table(results))
+    print()
+    print(ratio_table(results))
     shutil.rmtree(work, ignore_errors=True)
+
+
+def paired_ratio(ours: list[dict[str, float]], peer: list[dict[str, float]]) -> float | None:
+    """The median over rounds of our rate divided by the peer's rate in the same round."""
+    ratios = [a["rps"] / b["rps"] for a, b in zip(ours, peer, strict=False) if a["rps"] and b["rps"]]
+    return round(statistics.median(ratios), 2) if ratios else None
+
+
+def ratio_table(results: list[dict[str, object]]) -> str:
+    """Ours ÷ each peer per dataset and mix: the median of the round-by-round ratios."""
+    rows = [r for r in results if r["server"] == "ours" and r.get("paired_ratio")]
+    peers = sorted({p for r in rows for p in r["paired_ratio"]}, key=SERVERS.index)  # type: ignore[union-attr]
+    lines = ["| dataset | mix | " + " | ".join(f"ours ÷ {p}" for p in peers) + " |", "|---|---|" + "---|" * len(peers)]
+    for r in rows:
+        ratios = r["paired_ratio"]
+        cells = [f"{ratios[p]:.2f}×" if ratios.get(p) else "–" for p in peers]  # type: ignore[union-attr]
+        lines.append(f"| {r['dataset']} | {r['mix']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def table(results: list[dict[str, object]]) -> str:

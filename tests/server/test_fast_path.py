@@ -27,6 +27,9 @@ CASES = [
     ("ASK {}", "text/turtle"),  # nothing acceptable for a boolean: 406
     ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "application/json"),  # 400
     ("  ", "text/plain"),  # empty query: 400
+    # decoding: non-ASCII, a backslash, "+" and "%" inside a literal, a query string with an "=" in it
+    (f'SELECT ?m WHERE {{ ?m a <{EX}ontology#ISCM> FILTER(?m != "Caf\u00e9 \\\\x41 +%=") }} LIMIT 2',
+     "application/sparql-results+json"),
 ]
 
 
@@ -71,6 +74,36 @@ def test_a_conditional_get_is_still_revalidated(endpoint: Server) -> None:
     again = requests.get(endpoint.sparql, params={"query": query}, headers={"If-None-Match": first.headers["ETag"]},
                          timeout=10)
     assert again.status_code == 304 and again.content == b""
+
+
+DECODING = [
+    "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
+    'ASK { ?s ?p "Caf\u00e9 \u4e2d\u6587 \U0001f600" }',
+    'ASK { ?s ?p "a\\\\x41 \\\\n \\\\u0041 \\\\" }',  # backslashes the decoder must not read as escapes
+    'ASK { ?s ?p "50% + 1 = 2 & more; #x" }',
+    "line\nbreaks\r\tand tabs",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", DECODING)
+def test_percent_decoding_matches_urllib(text: str) -> None:
+    from urllib.parse import parse_qsl, quote, quote_plus
+
+    from server.fast_path import _only_query
+
+    for encoded in (quote_plus(text), quote(text, safe=""), quote(text, safe="{}?<>:/#\"\\ ")):
+        assert _only_query("query=" + encoded) == parse_qsl("query=" + encoded, keep_blank_values=True)[0][1] == text
+
+
+@pytest.mark.parametrize(
+    "query_string",
+    ["query=%zz", "query=50%", "query=%E2%82", "query=caf\u00e9", "query=a&query=b", "query=a&output=", "q=a", "query"],
+)
+def test_unusual_query_strings_are_left_to_flask(query_string: str) -> None:
+    from server.fast_path import _only_query
+
+    assert _only_query(query_string) is None
 
 
 def test_which_requests_reach_flask(dist: Path) -> None:
