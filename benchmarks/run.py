@@ -504,7 +504,7 @@ def table(results: list[dict[str, object]]) -> str:
                 else:
                     flag = f" ({row['non2xx']} non-2xx)" if row["non2xx"] else ""
                     if mix == "pairs":
-                        cells.append(f"{row['p50_ms']:.0f} ms{flag}")
+                        cells.append(f"{row['p50_ms']:.{1 if row['p50_ms'] < 100 else 0}f} ms{flag}")
                     else:
                         cells.append(f"{row['rps']:.0f}/s ({row['p50_ms']:.1f} ms){flag}")
             lines.append(f"| {dataset} | {mix} | " + " | ".join(cells) + " |")
