@@ -12,6 +12,7 @@ through ``app.extensions["iscm_backend"]``:
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import threading
@@ -311,10 +312,18 @@ class EmbeddedBackend(Backend):
         self, text: str, base_iri: str | None, kwargs: dict[str, Any], chooser: Chooser
     ) -> QueryOutcome | Exception:
         store = self.store
+        safe = _total_order_by(text)
         try:
-            result = store.query(text, base_iri=base_iri, **kwargs)
+            result = store.query(safe, base_iri=base_iri, **kwargs)
         except SyntaxError as exc:
-            return QuerySyntaxError(_short(str(exc)))
+            if safe == text:
+                return QuerySyntaxError(_short(str(exc)))
+            try:  # the message, with its line and column, of the text as it was sent
+                result = store.query(text, base_iri=base_iri, **kwargs)
+            except SyntaxError as original:
+                return QuerySyntaxError(_short(str(original)))
+            except (OSError, RuntimeError, ValueError) as original:
+                return BackendError(f"query evaluation failed: {original}")
         except (OSError, RuntimeError, ValueError) as exc:
             return BackendError(f"query evaluation failed: {exc}")
         kind = RDF if isinstance(result, ox.QueryTriples) else RESULTS
@@ -419,6 +428,13 @@ class EmbeddedBackend(Backend):
             except OSError:
                 pass
         self._store = None
+
+
+@functools.lru_cache(maxsize=1024)
+def _total_order_by(text: str) -> str:
+    """The query with an ORDER BY the embedded Oxigraph can sort without aborting (see
+    :func:`sparql_text.total_order_by`); remembered, as the same texts come again and again."""
+    return sparql_text.total_order_by(text)
 
 
 def _has_dataset_clause(text: str) -> bool:

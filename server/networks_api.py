@@ -143,6 +143,68 @@ def filter_network(
     return out
 
 
+def openapi_paths(error: dict[str, Any]) -> dict[str, Any]:
+    """The network API's paths for the OpenAPI document (names listed when the release has networks)."""
+    try:
+        data = index()
+        network_names, table_names = sorted(data["networks"]), sorted(data["tables"])
+    except Unavailable:
+        network_names, table_names = [], []
+
+    def name(kind: str, names: list[str]) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "string", **({"enum": names} if names else {})}
+        return {"name": "name", "in": "path", "required": True, "description": f"the {kind}", "schema": schema}
+
+    def listed(param: str, text: str) -> dict[str, Any]:
+        return {"name": param, "in": "query", "required": False, "description": text, "schema": {"type": "string"}}
+
+    def get(operation: str, summary: str, parameters: list[dict[str, Any]], errors: tuple[str, ...]) -> dict[str, Any]:
+        ok = {"description": summary, "content": {"application/json": {"schema": {"type": "object"}}}}
+        return {
+            "get": {
+                "operationId": operation,
+                "summary": summary,
+                "tags": ["networks"],
+                "parameters": parameters,
+                "responses": {"200": ok, **{status: error for status in errors}},
+            }
+        }
+
+    filters = [
+        listed("type", "node types, commas: rcp, irf, global, other, state, territory, organization, or a kind"),
+        listed("region", "States by UN M49 region or sub-region; mechanisms by the regions they cover"),
+        listed("theme", "mechanisms whose Annex 10 themes include it (theme keys, commas)"),
+        listed("role", "edges by role: member, observer, partner, former-member, participant, secretariat ..."),
+        {
+            "name": "min_weight",
+            "in": "query",
+            "required": False,
+            "description": "edges whose weight (or the attribute named by `weight`) is at least this",
+            "schema": {"type": "number"},
+        },
+        listed("weight", "the edge attribute min_weight applies to (default: weight)"),
+        {
+            "name": "isolates",
+            "in": "query",
+            "required": False,
+            "description": "keep or drop nodes left without edges (default: drop when a filter is given)",
+            "schema": {"type": "string", "enum": ["keep", "drop"]},
+        },
+    ]
+    return {
+        "/api/networks": get("listNetworks", "The overlap and synergy networks and tables", [], ("503",)),
+        "/api/networks/{name}": get(
+            "getNetwork",
+            "One network in node-link JSON, filtered",
+            [name("network", network_names), *filters],
+            ("400", "404", "503"),
+        ),
+        "/api/networks/tables/{name}": get(
+            "getNetworkTable", "One table of the network analysis", [name("table", table_names)], ("404", "503")
+        ),
+    }
+
+
 def _json(data: Any) -> Response:
     response = jsonify(data)
     response.headers["Cache-Control"] = "public, max-age=60"

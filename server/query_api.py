@@ -5,7 +5,7 @@
   JSON by default (``{"columns": [...], "rows": [{...}]}``), CSV with ``Accept: text/csv`` or
   ``?format=csv``, the standard SPARQL JSON with ``Accept: application/sparql-results+json`` or
   ``?format=sparql-json``. CONSTRUCT queries answer Turtle (or JSON-LD / N-Triples by Accept).
-- ``GET /api/openapi.json``: the OpenAPI 3.1 description, generated from the query files.
+- ``GET /api/openapi.json``: the OpenAPI 3.1 description, generated from the query files (and the network API).
 - ``GET /queries`` and ``/queries/{name}``: the same for people, with a form for the parameters.
 
 Whatever .rq files are in queries/ are picked up on each request (files are small; no restart needed).
@@ -23,7 +23,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from iscm_kg.querying import QueryFile, all_queries
 
-from . import sparql_text
+from . import networks_api, sparql_text
 from .backends import Backend, Dataset, QueryOutcome
 from .errors import error_response
 from .linked_data import _run, base_iri, choose_representation, not_found_response, page_href
@@ -305,13 +305,15 @@ def openapi_document() -> dict[str, Any]:
                 },
             }
         }
+    paths.update(networks_api.openapi_paths(error))
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "ISCM knowledge graph: canned queries",
+            "title": "ISCM knowledge graph: canned queries and networks",
             "version": str(current_app.extensions["iscm_backend"].version.tag or "unversioned"),
             "description": "Each SPARQL query of the project's queries/ folder, callable by name with its "
-            "parameters. Free SPARQL: the SPARQL 1.1 endpoint at /sparql.",
+            "parameters, and the overlap and synergy networks of the analysis. Free SPARQL: the SPARQL 1.1 "
+            "endpoint at /sparql.",
         },
         "servers": [{"url": request.host_url.rstrip("/")}],
         "paths": paths,

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 # Granian gives up on a worker that fails again within 5.5 s of being started (a crash loop): a
 # recycled worker waits until it is older than this before it stops (see :func:`worker_app`).
 MIN_WORKER_AGE = 6.0
+# When Granian gives up after workers that had served this long died (see run()), it is started again.
+MIN_SERVING_BEFORE_RESTART = 15.0
 
 
 # The backend made in the main process before the workers start (see run()), shared by them.
@@ -132,11 +134,22 @@ def run(host: str, port: int, workers: int, dist: Path, backend_url: str | None)
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         metrics_dir = tempfile.mkdtemp(prefix="iscm-kg-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
-    server = Granian("server.serve:worker_app", **granian_options(host, port, max(1, workers), config))
-    # HUP reloads the workers: read the (possibly new) release first, so that they serve it
-    server.on_reload(lambda: preload(load_config()))
     try:
-        server.serve()
+        while True:
+            server = Granian("server.serve:worker_app", **granian_options(host, port, max(1, workers), config))
+            # HUP reloads the workers: read the (possibly new) release first, so that they serve it
+            server.on_reload(lambda: preload(load_config()))
+            started = time.monotonic()
+            try:
+                server.serve()  # returns when stopped by a signal
+                return
+            except SystemExit as exc:
+                # Granian exits when a worker dies again within seconds of being started (a crash loop).
+                # Workers that had been serving were killed (an engine abort, the OOM killer): start
+                # afresh rather than leave the endpoint down; at start-up, fail as Granian does.
+                if exc.code in (0, None) or time.monotonic() - started < MIN_SERVING_BEFORE_RESTART:
+                    raise
+                log.error("the workers died one after the other (an engine abort?): starting them again")
     finally:
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)

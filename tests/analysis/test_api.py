@@ -59,3 +59,21 @@ def test_tables_and_errors(live_server):
     assert bad.status_code == 400 and bad.json()["parameter"] == "min_weight"
     assert get(live_server, "/networks/files/..%2Fiscm-kg.nq").status_code == 404
     assert get(live_server, "/vendor/networks/nope.js").status_code == 404
+
+
+def test_openapi_describes_the_network_api(live_server):
+    doc = get(live_server, "/api/openapi.json").json()
+    listed = get(live_server, "/api/networks").json()
+    one = doc["paths"]["/api/networks/{name}"]["get"]
+    params = {p["name"]: p for p in one["parameters"]}
+    assert params["name"]["in"] == "path" and params["name"]["schema"]["enum"] == sorted(listed["networks"])
+    assert {"type", "region", "theme", "role", "min_weight", "weight", "isolates"} <= set(params)
+    assert params["min_weight"]["schema"]["type"] == "number"
+    tables = doc["paths"]["/api/networks/tables/{name}"]["get"]["parameters"][0]["schema"]["enum"]
+    assert tables == sorted(listed["tables"])
+    assert "200" in doc["paths"]["/api/networks"]["get"]["responses"]
+    # every described network and table answers at the path the document gives
+    for name in params["name"]["schema"]["enum"]:
+        assert get(live_server, f"/api/networks/{name}", isolates="keep").status_code == 200
+    for name in tables:
+        assert get(live_server, f"/api/networks/tables/{name}").status_code == 200

@@ -4,6 +4,8 @@ behind expensive ones, the row cap, the request-size limit, the SERVICE allow-li
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -14,6 +16,7 @@ import requests
 
 from .conftest import EX, REMOTE_ENV, Server, start_ours, start_oxigraph
 from .test_query import media_type, rows, triples
+from .test_sparql_text import mixed_values, values_query
 
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 CHEAP = f"SELECT ?l WHERE {{ <{EX}id/mechanism/m03> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}"
@@ -293,3 +296,52 @@ def test_timeout_body_is_valid_json_when_json_is_asked(limited: Server) -> None:
     response = requests.post(limited.sparql, data={"query": HEAVY}, headers={"Accept": "application/json"}, timeout=60)
     assert response.status_code == 503
     assert json.loads(response.content)["title"] == "Service Unavailable"
+
+
+def test_an_order_by_over_mixed_terms_neither_aborts_a_worker_nor_the_server(limited: Server) -> None:
+    # Unchanged, this query aborts Oxigraph's process (see test_sparql_text); four in a row used to take
+    # the whole server down (Granian stops after a crash loop).
+    deadline = time.monotonic() + 30
+    while len(before := worker_pids(limited.process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    query = values_query(mixed_values(4, 150))  # under this server's 4 KiB limit, and it aborts unchanged
+    for _ in range(4):
+        response = requests.post(limited.sparql, data={"query": query}, headers={"Accept": "application/json"},
+                                 timeout=60)
+        assert response.status_code == 200
+        values = [b["v"] for b in response.json()["results"]["bindings"]]
+        assert len(values) == 25  # the row cap of this server
+        kinds = [0 if v["type"] == "uri" else 1 for v in values]
+        assert kinds == sorted(kinds)
+    assert worker_pids(limited.process.pid) == before
+
+
+def test_workers_killed_one_after_the_other_do_not_leave_the_endpoint_down(server_tmp: Path, dist: Path) -> None:
+    # What an engine abort or the OOM killer does: a worker dies, and its fresh replacement dies too.
+    # Granian calls that a crash loop and exits; once the workers had been serving, we start it again.
+    from server.serve import MIN_SERVING_BEFORE_RESTART
+
+    server = start_ours("crash-loop", server_tmp, dist, workers=2)
+    try:
+        time.sleep(MIN_SERVING_BEFORE_RESTART + 1)
+        for _ in range(2):
+            deadline = time.monotonic() + 30
+            while len(pids := worker_pids(server.process.pid)) < 2 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            victim = max(pids)  # the youngest: the second kill falls within Granian's crash-loop window
+            os.kill(victim, signal.SIGKILL)
+            while victim in worker_pids(server.process.pid):
+                time.sleep(0.05)
+            time.sleep(1.0)  # Granian starts the replacement after its respawn interval
+        deadline = time.monotonic() + 60
+        answer = None
+        while time.monotonic() < deadline and answer is None:
+            try:
+                answer = requests.get(server.sparql, params={"query": CHEAP}, timeout=5)
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        assert answer is not None and rows(answer) == [{"l": "Mechanism 03"}]
+        assert server.process.poll() is None
+        assert "starting them again" in server.log()
+    finally:
+        server.stop()
