@@ -23,10 +23,11 @@ setup: $(VENV)/.installed node
 node:
 	@if [ -f package.json ]; then npm ci --no-audit --no-fund --loglevel=error; fi
 
-# Debian packages. To run: jemalloc, the memory allocator the server loads (Oxigraph is faster with it).
+# Debian packages. To run: jemalloc, the memory allocator the server loads (Oxigraph is faster with it), and
+# libseccomp, with which the engine processes shut themselves off the network.
 # For the tests also Chromium for the browser tests (Playwright drives it; never `playwright install`)
 # and curl as a real client of the endpoint. Installed when missing and we are root (CI), else named.
-RUN_DEBS  := libjemalloc2
+RUN_DEBS  := libjemalloc2 libseccomp2
 TEST_DEBS := chromium curl
 define install_debs
 	@missing=""; for p in $(1); do command -v $$p >/dev/null 2>&1 || dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -30,7 +30,8 @@ class QueryFile:
 
     def bind(self, values: dict[str, str]) -> str:
         """The query with each parameter bound: `VALUES ?name { value }` inserted after the first `{` of
-        WHERE. Values are written as RDF terms (IRIs in <>, strings quoted) and checked first."""
+        WHERE. Each value is checked and written by pyoxigraph as an RDF term (an IRI, a string literal, a
+        number), so that no value can change the query's structure."""
         unknown = set(values) - set(self.params)
         if unknown:
             raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
@@ -48,21 +49,27 @@ class QueryFile:
         return self.text[: match.end()] + "\n  " + "\n  ".join(clauses) + self.text[match.end():]
 
 
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
 def _term(name: str, kind: str, value: str) -> str:
+    """``value`` as the RDF term a parameter of ``kind`` takes, serialized by pyoxigraph."""
     if kind == "iri":
-        if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
-            raise ValueError(f"parameter {name}: {value!r} is not an IRI")
-        return f"<{value}>"
+        if not re.match(r"^https?://", value):
+            raise ValueError(f"parameter {name}: {value!r} is not an http(s) IRI")
+        try:
+            return str(ox.NamedNode(value))
+        except ValueError:
+            raise ValueError(f"parameter {name}: {value!r} is not an IRI") from None
     if kind == "integer":
         if not re.fullmatch(r"-?\d+", value):
             raise ValueError(f"parameter {name}: {value!r} is not an integer")
-        return value
+        return str(ox.Literal(value, datatype=ox.NamedNode(XSD + "integer")))
     if kind == "decimal":
         if not re.fullmatch(r"-?\d+(\.\d+)?", value):
             raise ValueError(f"parameter {name}: {value!r} is not a number")
-        return value
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return f'"{escaped}"'
+        return str(ox.Literal(value, datatype=ox.NamedNode(XSD + "decimal")))
+    return str(ox.Literal(value))
 
 
 def load_query(path: Path) -> QueryFile:

@@ -1,27 +1,33 @@
-"""The ISCM knowledge graph web application (Flask).
+"""The ISCM knowledge graph web application.
 
-``create_app()`` builds the app: configuration (config.py), the backend that evaluates SPARQL
-(backends.py, exported as ``app.extensions["iscm_backend"]`` for every blueprint), the query executor
-with its deadline (executor.py), the result cache, CORS, error handling, metrics, and the blueprints
-listed in :data:`BLUEPRINTS`. Run it in production with ``iscm-kg serve`` (serve.py, Granian).
+The process model (docs/endpoint.md has the picture):
+
+- ``iscm-kg serve`` (serve.py) starts the engine supervisor (engine/supervisor.py), which holds the
+  store and forks the engine processes that evaluate every query, and Granian, whose web workers run
+  the gateway (gateway.py): /sparql on the event loop, everything else in the Flask app built here.
+- Flask views reach the data through ``app.extensions["iscm_store"]`` (engine/store.py): each
+  operation is a job for an engine process, under the query deadline. No web worker holds a store.
+
+``create_app(config, store, cache)`` builds the Flask app: configuration (config.py), CORS, error
+handling, and the blueprints listed in :data:`BLUEPRINTS`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, request
 
-from .access_log import AccessLog
-from .backends import Backend, create_backend
 from .config import load_config
 from .cors import COMMON_HEADERS, PREFLIGHT_HEADERS
 from .errors import register_error_handlers
-from .executor import Executor, Recycler
 from .http_cache import ResultCache
 
-__all__ = ["BLUEPRINTS", "create_app", "get_backend"]
+if TYPE_CHECKING:
+    from .engine.store import EngineStore
+
+__all__ = ["BLUEPRINTS", "create_app", "get_store"]
 
 
 def _blueprints() -> list[Blueprint]:
@@ -35,11 +41,11 @@ def _blueprints() -> list[Blueprint]:
         pages,
         query_api,
         query_ui,
-        sparql_protocol,
+        service_description,
     )
 
     return [
-        sparql_protocol.bp,
+        service_description.bp,
         graph_store.bp,
         ops.bp,
         linked_data.bp,
@@ -56,33 +62,16 @@ def _blueprints() -> list[Blueprint]:
 BLUEPRINTS = _blueprints
 
 
-def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Build the application. ``config_overrides`` wins over environment variables and defaults."""
-    # Imported here, not at the top: prometheus_client picks its multi-process mode when first imported,
-    # and serve.py sets PROMETHEUS_MULTIPROC_DIR after this package was imported.
-    from .fast_path import FastPath
-    from .ops import RECYCLES, MetricsMiddleware
-    from .query_service import QueryService
-
-    config = load_config(config_overrides)
+def create_app(config: Mapping[str, Any] | None, store: EngineStore, cache: ResultCache | None = None) -> Flask:
+    """Build the Flask app over ``store`` (``config`` defaults to the environment's settings);
+    ``cache`` is the query result cache that writes must clear."""
+    settings = dict(config) if config is not None else load_config()
     app = Flask(__name__)
-    app.config.update(config)
-    app.config["MAX_CONTENT_LENGTH"] = int(config["MAX_REQUEST_BYTES"])
+    app.config.update(settings)
+    app.config["MAX_CONTENT_LENGTH"] = int(settings["MAX_REQUEST_BYTES"])
     app.json.sort_keys = False  # type: ignore[attr-defined]
-
-    backend = config.get("BACKEND") or create_backend(config)
-    recycler = Recycler(grace_seconds=float(config["QUERY_TIMEOUT"]) + 20)
-    executor = Executor(
-        max_threads=int(config["MAX_CONCURRENT_QUERIES"]),
-        on_runaway=recycler.trigger if backend.runs_in_process else None,
-    )
-    app.extensions["iscm_backend"] = backend
-    app.extensions["iscm_executor"] = executor
-    app.extensions["iscm_recycler"] = recycler
-    cache = ResultCache(int(config["RESULT_CACHE_ENTRIES"]), int(config["RESULT_CACHE_MAX_BYTES"]))
-    app.extensions["iscm_result_cache"] = cache
-    service = QueryService(backend, executor, cache, config)
-    app.extensions["iscm_query_service"] = service
+    app.extensions["iscm_store"] = store
+    app.extensions["iscm_result_cache"] = cache or ResultCache(0, 0)
 
     register_error_handlers(app)
     for blueprint in BLUEPRINTS():
@@ -98,13 +87,9 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
                 headers[name] = value
         return response
 
-    recycler.on_trigger = RECYCLES.inc
-    fast = FastPath(app.wsgi_app, service, int(config["RESULT_CACHE_ENTRIES"]))
-    access_log = AccessLog(config["ACCESS_LOG"]) if config.get("ACCESS_LOG") else None
-    app.wsgi_app = MetricsMiddleware(fast, access_log)  # type: ignore[method-assign]
     return app
 
 
-def get_backend(app: Flask) -> Backend:
-    """The backend of ``app`` (for other blueprints: run SPARQL through it)."""
-    return app.extensions["iscm_backend"]
+def get_store(app: Flask) -> EngineStore:
+    """The dataset of ``app`` (for other blueprints: run SPARQL through it)."""
+    return app.extensions["iscm_store"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import select
 import sys
 import threading
@@ -19,6 +20,14 @@ import time
 from typing import Any
 
 _CHUNK = getattr(select, "PIPE_BUF", 4096)
+
+
+_UNPRINTABLE = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def _printable(text: str) -> str:
+    """The text with control characters, quotes and backslashes escaped: one request, one line."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class AccessLog:
@@ -35,17 +44,18 @@ class AccessLog:
         self._stamp = ""
         os.register_at_fork(after_in_child=self._after_fork_in_child)
 
-    def record(self, environ: dict[str, Any], status: str, seconds: float) -> None:
-        """Log one answered request (``status`` is the WSGI status line)."""
+    def record(self, scope: Any, status: int, seconds: float) -> None:
+        """Log one answered request (``scope``: Granian's RSGI scope)."""
         now = int(time.time())
         if now != self._second:
             self._second = now
             self._stamp = time.strftime("%Y-%m-%d %H:%M:%S +0000", time.gmtime(now))
-        query = environ.get("QUERY_STRING")
+        query = scope.query_string
+        target = _printable(scope.path + ("?" + query if query else ""))
+        agent = _printable(scope.headers.get("user-agent") or "-")
         line = (
-            f'{environ.get("REMOTE_ADDR", "-")} [{self._stamp}] "{environ.get("REQUEST_METHOD")} '
-            f'{environ.get("PATH_INFO", "")}{"?" + query if query else ""} {environ.get("SERVER_PROTOCOL", "-")}" '
-            f'{status[:3]} {seconds * 1000:.1f}ms "{environ.get("HTTP_USER_AGENT", "-")}"\n'
+            f'{scope.client.rpartition(":")[0] or "-"} [{self._stamp}] "{_printable(scope.method)} {target} '
+            f'HTTP/{scope.http_version}" {status} {seconds * 1000:.1f}ms "{agent}"\n'
         )
         with self._lock:
             self._lines.append(line)

@@ -1,26 +1,24 @@
-"""Where queries are evaluated: the embedded Oxigraph store (default) or a remote SPARQL 1.1 endpoint.
+"""Where queries are evaluated, inside an engine process (server/engine/): the embedded Oxigraph store
+(default) or a remote SPARQL 1.1 endpoint.
 
-Both answer the same small interface, used by the protocol blueprints and by any other blueprint
-through ``app.extensions["iscm_backend"]``:
+Both answer the same small interface, which the engine's jobs (server/engine/jobs.py) call:
 
-- ``query(text, dataset, base_iri, chooser)`` evaluates a query natively and serializes the results
-  into a :class:`~server.results.Spool`, in the format ``chooser(kind)`` picks once the kind of result
+- ``query(text, dataset, base_iri, chooser)`` evaluates a query and serializes the results into a
+  :class:`~server.results.Spool`, in the format ``chooser(kind)`` picks once the kind of result
   (``"results"`` or ``"rdf"``) is known;
 - ``update(text, using, using_named, base_iri)``;
-- graph operations for the Graph Store Protocol, ``named_graphs()``, ``ping()`` and ``version``.
+- graph operations for the Graph Store Protocol, ``named_graphs()`` and ``ping()``.
+
+The web workers never hold a backend: they send jobs to the engine processes.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import threading
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +54,11 @@ class BadData(ValueError):
 
 
 class BackendError(RuntimeError):
-    """The engine or the remote endpoint failed (500 / 502)."""
+    """The remote endpoint failed (502)."""
+
+
+class EvaluationError(BackendError):
+    """The engine could not evaluate a valid query (a failed SERVICE call, a resource limit): 400."""
 
 
 class BackendUnavailable(BackendError):
@@ -78,42 +80,6 @@ class QueryOutcome:
     fmt: Format
     spool: Spool
     truncated: bool = False
-
-
-@dataclass
-class DatasetVersion:
-    """What HTTP validators are derived from. ``tag`` is None when the data can change unseen."""
-
-    tag: str | None
-    last_modified: datetime | None
-    info: dict[str, Any] = field(default_factory=dict)
-
-
-def read_build_info(dist: Path | None) -> dict[str, Any]:
-    """The release's build-info.json ({} when there is none or it cannot be read)."""
-    if dist is None:
-        return {}
-    path = Path(dist) / "build-info.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).replace(microsecond=0)
 
 
 def _short(message: str, limit: int = 300) -> str:
@@ -147,22 +113,29 @@ class Backend:
 
     name = "backend"
     writable = False
-    # True when an overrunning query keeps burning CPU in this process (the worker must be recycled).
-    runs_in_process = False
 
-    def query(self, text: str, dataset: Dataset, base_iri: str | None, chooser: Chooser) -> QueryOutcome:
+    def query(
+        self,
+        text: str,
+        dataset: Dataset,
+        base_iri: str | None,
+        chooser: Chooser,
+    ) -> QueryOutcome:
         raise NotImplementedError
 
     def update(self, text: str, using: list[str], using_named: list[str], base_iri: str | None) -> None:
         raise NotImplementedError
 
-    def preload(self) -> bool:
-        """Load the data now, before the server forks its workers, for them to share; True if done."""
+    def load(self) -> bool:
+        """Load the data now, before the engine processes are forked, for them to share; True if done."""
         return False
 
+    def open(self) -> None:
+        """Make the data ready in this (engine) process."""
+
     @property
-    def version(self) -> DatasetVersion:
-        raise NotImplementedError
+    def source(self) -> str:
+        return self.name
 
     def ping(self) -> bool:
         raise NotImplementedError
@@ -192,14 +165,16 @@ class Backend:
 
 
 class EmbeddedBackend(Backend):
-    """pyoxigraph in this process: read-only on the release's store, or read-write when updates are on.
+    """pyoxigraph in this process: the release in memory or read-only on disk, or the store read-write
+    when updates are on.
 
-    The store is opened lazily, after the server forked its workers (RocksDB handles do not survive
-    a fork), and at most once per process; or copied into memory before the fork (:meth:`preload`).
+    The default graph holds every triple of the named graphs once (a set, as SPARQL's RDF dataset
+    says): :meth:`load` writes the union into the default graph of the in-memory copy, and the build
+    writes it into the release's on-disk store. (Oxigraph's own union default graph is a bag: a triple
+    in n named graphs would come back n times.) A writable store keeps Oxigraph's union, if asked for.
     """
 
     name = "oxigraph-embedded"
-    runs_in_process = True
 
     def __init__(
         self,
@@ -216,25 +191,17 @@ class EmbeddedBackend(Backend):
         self.union_default_graph = union_default_graph
         self.in_memory = str(in_memory).lower()
         self.in_memory_max_quads = in_memory_max_quads
-        self.info = read_build_info(self.dist)
         self._store: ox.Store | None = None
+        self._union = False  # ask Oxigraph for its (bag) union of the graphs
         self._source = "none"
-        self._lock = threading.Lock()
-        self._updates = 0
-        self._nonce = uuid.uuid4().hex[:8]
-        self._last_update: datetime | None = None
-        self._version: DatasetVersion | None = None
 
     # opening
-    def preload(self) -> bool:
-        """Copy the release into memory now, before the server starts its workers, if it is to be served
-        from memory; True if it did.
+    def load(self) -> bool:
+        """Load the release into memory now (before the engine processes are forked from this one, so
+        that they share the copy), if it is to be served from memory; True if it did.
 
-        The workers are forked from this process, so they share the one copy (copy-on-write: they only
-        read it) instead of making one each: half the memory with two workers, and one copy competing
-        for the CPU caches, which is what made concurrent aggregations slower than the Oxigraph server's.
-        The copy is read from the release's N-Quads dump, so the store (RocksDB, whose handles do not
-        survive a fork) is never opened here.
+        The copy is read from the release's N-Quads dump; the union of its named graphs is then written
+        into the default graph (0.2 s for the 80,000 quads of the release).
         """
         dump = self.dist / "iscm-kg.nq" if self.dist else None
         if self.writable or self.in_memory in ("off", "0", "false", "no") or dump is None or not dump.exists():
@@ -245,20 +212,20 @@ class EmbeddedBackend(Backend):
                     return False
         memory = ox.Store()
         memory.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-        with self._lock:
-            self._store = memory
-            self._source = f"{dump} (copied in memory, shared by the workers)"
+        if self.union_default_graph:
+            memory.update(MATERIALIZE_UNION)
+        self._store = memory
+        self._source = f"{dump} (in memory, shared by the engine processes)"
         return True
 
     @property
     def store(self) -> ox.Store:
-        store = self._store
-        if store is None:
-            with self._lock:
-                if self._store is None:
-                    self._store = self._open()
-                store = self._store
-        return store
+        if self._store is None:
+            self._store = self._open()
+        return self._store
+
+    def open(self) -> None:
+        self.store  # noqa: B018 - opens it
 
     def _open(self) -> ox.Store:
         path = self.store_path
@@ -266,112 +233,71 @@ class EmbeddedBackend(Backend):
             if path is None:
                 raise BackendUnavailable("updates are on but no store path is configured (ISCM_KG_STORE)")
             self._source = f"store {path} (read-write)"
+            self._union = self.union_default_graph
             return ox.Store(str(path))
-        if path is not None and (path / "CURRENT").exists():
-            store = ox.Store.read_only(str(path))
-            wanted = self.in_memory in ("on", "1", "true", "yes") or (
-                self.in_memory == "auto" and len(store) <= self.in_memory_max_quads
-            )
-            if not wanted:
-                self._source = f"store {path} (read-only)"
-                return store
-            memory = ox.Store()
-            memory.bulk_load(store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-            self._source = f"store {path} (read-only, copied in memory)"
-            return memory
-        dump = self.dist / "iscm-kg.nq" if self.dist else None
-        if dump is not None and dump.exists():
-            store = ox.Store()
-            store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-            self._source = f"{dump} (loaded in memory)"
-            return store
-        raise BackendUnavailable(
-            f"no dataset to serve: no store at {path} and no iscm-kg.nq in {self.dist}; run `iscm-kg build`"
-        )
+        if path is None or not (path / "CURRENT").exists():
+            raise BackendUnavailable(f"no dataset to serve: no store at {path}; run `iscm-kg build`")
+        store = ox.Store.read_only(str(path))
+        self._source = f"store {path} (read-only)"
+        if self.union_default_graph and not _has_default_graph(store):
+            log.warning("the store %s has no default graph (a release older than the build that writes it): "
+                        "serving Oxigraph's union of the named graphs, where a triple in n graphs counts n times; "
+                        "rebuild the release", path)
+            self._union = True
+        return store
 
     @property
     def source(self) -> str:
         return self._source
 
     # queries
-    def query(self, text: str, dataset: Dataset, base_iri: str | None, chooser: Chooser) -> QueryOutcome:
+    def query(
+        self,
+        text: str,
+        dataset: Dataset,
+        base_iri: str | None,
+        chooser: Chooser,
+    ) -> QueryOutcome:
         kwargs: dict[str, Any] = {}
         if dataset.specified:
             kwargs["default_graph"] = [_iri(g) for g in dataset.default_graphs]
             kwargs["named_graphs"] = [_iri(g) for g in dataset.named_graphs]
-        elif self.union_default_graph and not _has_dataset_clause(text):
+        elif self._union and not _has_dataset_clause(text):
             kwargs["use_default_graph_as_union"] = True
-        # pyoxigraph results may only be dropped by the thread that made them: keep them in
-        # _evaluate's frame, never in an exception's traceback that another thread would free.
-        outcome = self._evaluate(text, base_iri, kwargs, chooser)
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
-
-    def _evaluate(
-        self, text: str, base_iri: str | None, kwargs: dict[str, Any], chooser: Chooser
-    ) -> QueryOutcome | Exception:
         store = self.store
         safe = _total_order_by(text)
         try:
             result = store.query(safe, base_iri=base_iri, **kwargs)
         except SyntaxError as exc:
             if safe == text:
-                return QuerySyntaxError(_short(str(exc)))
+                raise QuerySyntaxError(_short(str(exc))) from None
             try:  # the message, with its line and column, of the text as it was sent
-                result = store.query(text, base_iri=base_iri, **kwargs)
+                store.query(text, base_iri=base_iri, **kwargs)
             except SyntaxError as original:
-                return QuerySyntaxError(_short(str(original)))
-            except (OSError, RuntimeError, ValueError) as original:
-                return BackendError(f"query evaluation failed: {original}")
+                raise QuerySyntaxError(_short(str(original))) from None
+            raise QuerySyntaxError(_short(str(exc))) from None
         except (OSError, RuntimeError, ValueError) as exc:
-            return BackendError(f"query evaluation failed: {exc}")
+            raise EvaluationError(f"query evaluation failed: {_short(str(exc))}") from None
         kind = RDF if isinstance(result, ox.QueryTriples) else RESULTS
         fmt = chooser(kind)
         if fmt is None:
-            del result
-            return NotAcceptable(kind)
+            raise NotAcceptable(kind)
         spool = Spool()
         try:
             result.serialize(spool, format=fmt.ox_format)
         except (OSError, RuntimeError, ValueError) as exc:
             spool.close()
-            message = f"query evaluation failed: {exc}"
-            del result, exc
-            return BackendError(message)
-        del result
+            raise EvaluationError(f"query evaluation failed: {_short(str(exc))}") from None
         return QueryOutcome(kind, fmt, spool)
 
     def update(self, text: str, using: list[str], using_named: list[str], base_iri: str | None) -> None:
         text = sparql_text.add_using_clauses(text, using, using_named)
-        store = self.store
         try:
-            store.update(text, base_iri=base_iri)
+            self.store.update(text, base_iri=base_iri)
         except SyntaxError as exc:
             raise QuerySyntaxError(_short(str(exc))) from None
         except (OSError, RuntimeError, ValueError) as exc:
-            raise BackendError(f"update failed: {exc}") from None
-        finally:
-            self._changed()
-
-    def _changed(self) -> None:
-        self._updates += 1
-        self._last_update = datetime.now(UTC).replace(microsecond=0)
-        self._version = None
-
-    @property
-    def version(self) -> DatasetVersion:
-        version = self._version
-        if version is None:
-            version = self._version = self._compute_version()
-        return version
-
-    def _compute_version(self) -> DatasetVersion:
-        base = str(self.info.get("dataset_version") or "unversioned")
-        built = _parse_time(self.info.get("built_at"))
-        if self.writable:
-            return DatasetVersion(f"{base}.{self._nonce}.{self._updates}", self._last_update or built, self.info)
-        return DatasetVersion(base if self.info.get("dataset_version") else None, built, self.info)
+            raise EvaluationError(f"update failed: {_short(str(exc))}") from None
 
     def ping(self) -> bool:
         return bool(self.store.query("ASK {}"))
@@ -400,25 +326,20 @@ class EmbeddedBackend(Backend):
     def write_graph(self, graph: str | None, triples: list[ox.Triple], replace: bool) -> bool:
         target = _graph(graph)
         created = not self.graph_exists(graph)
-        try:
-            if replace and not created:
-                self.store.clear_graph(target)
-            if graph is not None:
-                self.store.add_graph(target)
-            self.store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
-        finally:
-            self._changed()
+        if replace and not created:
+            self.store.clear_graph(target)
+        if graph is not None:
+            self.store.add_graph(target)
+        self.store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
         return created
 
     def delete_graph(self, graph: str | None) -> bool:
         if graph is None:
             self.store.clear_graph(ox.DefaultGraph())
-            self._changed()
             return True
         if not self.store.contains_named_graph(_iri(graph)):
             return False
         self.store.remove_graph(_iri(graph))
-        self._changed()
         return True
 
     def close(self) -> None:
@@ -428,6 +349,14 @@ class EmbeddedBackend(Backend):
             except OSError:
                 pass
         self._store = None
+
+
+# Writes the union of the named graphs into the default graph: each distinct triple once.
+MATERIALIZE_UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _has_default_graph(store: ox.Store) -> bool:
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
 
 
 @functools.lru_cache(maxsize=1024)
@@ -464,7 +393,6 @@ class RemoteBackend(Backend):
         query_url: str,
         update_url: str | None = None,
         timeout: float = 30.0,
-        dist: Path | None = None,
         writable: bool = False,
         union_parameter: str | None = None,
     ) -> None:
@@ -473,7 +401,6 @@ class RemoteBackend(Backend):
         self.update_url = update_url or query_url
         self.timeout = timeout
         self.writable = writable
-        self.info = read_build_info(Path(dist).resolve() if dist else None)
         self._local = threading.local()
 
     @property
@@ -507,9 +434,15 @@ class RemoteBackend(Backend):
 
     @staticmethod
     def _with_base(text: str, base_iri: str | None) -> str:
-        return f"BASE <{base_iri}>\n{text}" if base_iri else text
+        return f"BASE {sparql_text.iri_term(base_iri)}\n{text}" if base_iri else text
 
-    def query(self, text: str, dataset: Dataset, base_iri: str | None, chooser: Chooser) -> QueryOutcome:
+    def query(
+        self,
+        text: str,
+        dataset: Dataset,
+        base_iri: str | None,
+        chooser: Chooser,
+    ) -> QueryOutcome:
         form = sparql_text.query_form(text)
         kind = RDF if form in ("CONSTRUCT", "DESCRIBE") else RESULTS
         fmt = chooser(kind)
@@ -527,8 +460,10 @@ class RemoteBackend(Backend):
                 raise QuerySyntaxError(_short(response.text))
             if response.status_code == 406:
                 raise NotAcceptable(kind)
+            if 400 < response.status_code < 500:
+                raise EvaluationError(f"the SPARQL endpoint answered {response.status_code}: {_short(response.text)}")
             if response.status_code >= 300:
-                raise BackendError(f"the SPARQL endpoint answered {response.status_code}: {response.text[:500]}")
+                raise BackendError(f"the SPARQL endpoint answered {response.status_code}: {_short(response.text)}")
             spool = Spool()
             for chunk in response.iter_content(65_536):
                 spool.write(chunk)
@@ -554,14 +489,6 @@ class RemoteBackend(Backend):
                 raise BackendError(f"the SPARQL endpoint answered {response.status_code}")
             return bool(response.json().get("boolean"))
 
-    @property
-    def version(self) -> DatasetVersion:
-        # The remote data may change without us knowing: validators only when a release is declared
-        # (its build-info.json in the dist folder) and nothing writes through us.
-        if self.info.get("dataset_version") and not self.writable:
-            return DatasetVersion(str(self.info["dataset_version"]), _parse_time(self.info.get("built_at")), self.info)
-        return DatasetVersion(None, None, self.info)
-
     def ping(self) -> bool:
         return self._ask("ASK {}", timeout=5)
 
@@ -580,25 +507,27 @@ class RemoteBackend(Backend):
     def graph_exists(self, graph: str | None) -> bool:
         if graph is None:
             return True
-        return self._ask(f"ASK {{ GRAPH <{graph}> {{ }} }}") or self._ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        name = sparql_text.iri_term(graph)
+        return self._ask(f"ASK {{ GRAPH {name} {{ }} }}") or self._ask(f"ASK {{ GRAPH {name} {{ ?s ?p ?o }} }}")
 
     def dump_graph(self, graph: str | None, fmt: Format, sink: Spool) -> None:
-        where = "?s ?p ?o" if graph is None else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
+        where = "?s ?p ?o" if graph is None else f"GRAPH {sparql_text.iri_term(graph)} {{ ?s ?p ?o }}"
         outcome = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", Dataset(), None, lambda kind: fmt)
         for chunk in outcome.spool.chunks():
             sink.write(chunk)
 
     def write_graph(self, graph: str | None, triples: list[ox.Triple], replace: bool) -> bool:
         created = not self.graph_exists(graph)
-        target = "DEFAULT" if graph is None else f"GRAPH <{graph}>"
+        name = None if graph is None else sparql_text.iri_term(graph)
+        target = "DEFAULT" if name is None else f"GRAPH {name}"
         statements = []
         if replace:
             statements.append(f"DROP SILENT {target}")
-        if graph is not None:
-            statements.append(f"CREATE SILENT GRAPH <{graph}>")
+        if name is not None:
+            statements.append(f"CREATE SILENT GRAPH {name}")
         body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
         if body:
-            wrapped = body if graph is None else f"GRAPH <{graph}> {{\n{body}\n}}"
+            wrapped = body if name is None else f"GRAPH {name} {{\n{body}\n}}"
             statements.append(f"INSERT DATA {{\n{wrapped}\n}}")
         self.update(" ;\n".join(statements), [], [], None)
         return created
@@ -606,7 +535,7 @@ class RemoteBackend(Backend):
     def delete_graph(self, graph: str | None) -> bool:
         if graph is not None and not self.graph_exists(graph):
             return False
-        self.update("DROP DEFAULT" if graph is None else f"DROP GRAPH <{graph}>", [], [], None)
+        self.update("DROP DEFAULT" if graph is None else f"DROP GRAPH {sparql_text.iri_term(graph)}", [], [], None)
         return True
 
 
@@ -617,7 +546,6 @@ def create_backend(config: dict[str, Any]) -> Backend:
             config["BACKEND_URL"],
             config.get("BACKEND_UPDATE_URL"),
             timeout=float(config["QUERY_TIMEOUT"]) + 5,
-            dist=config.get("DIST"),
             writable=bool(config.get("UPDATES_ENABLED")),
             union_parameter=config.get("BACKEND_UNION_PARAMETER"),
         )

@@ -62,8 +62,26 @@ SETTINGS: dict[str, tuple[str, Any, Any]] = {
     "CACHE_MAX_AGE": ("ISCM_KG_CACHE_MAX_AGE", 300, int),
     "RESULT_CACHE_ENTRIES": ("ISCM_KG_RESULT_CACHE_ENTRIES", 512, int),
     "RESULT_CACHE_MAX_BYTES": ("ISCM_KG_RESULT_CACHE_MAX_BYTES", 262_144, int),
-    # Queries evaluated at once in one worker process (more wait, within their timeout).
-    "MAX_CONCURRENT_QUERIES": ("ISCM_KG_MAX_CONCURRENT_QUERIES", 8, int),
+    # --- the engine processes (server/engine/) and the admission policy (server/engine/admission.py) ---
+    # Engine processes of the sparql lane at most (the site lane has a quarter), and kept idle per lane.
+    "ENGINES": ("ISCM_KG_ENGINES", 64, int),
+    "ENGINES_IDLE": ("ISCM_KG_ENGINES_IDLE", 4, int),
+    # A query still running after this many seconds is a long query: idle priority, scheduled.
+    "SLOW_QUERY_SECONDS": ("ISCM_KG_SLOW_QUERY_SECONDS", 0.25, float),
+    # Long queries that run at once (the others are paused), by default one per core.
+    "LONG_QUERIES_RUNNING": ("ISCM_KG_LONG_QUERIES_RUNNING", os.cpu_count() or 2, int),
+    # Long queries in flight (running or paused) at most, in all and per client address; beyond: 429.
+    "LONG_QUERIES": ("ISCM_KG_LONG_QUERIES", 48, int),
+    "LONG_QUERIES_PER_CLIENT": ("ISCM_KG_LONG_QUERIES_PER_CLIENT", 24, int),
+    # Memory an engine may take beyond the shared store, in MiB (a query that needs more gets 400).
+    "ENGINE_MEMORY_MB": ("ISCM_KG_ENGINE_MEMORY_MB", 4096, int),
+    # Seconds a client may take to send its request headers, and its body (then 408).
+    "HEADER_TIMEOUT": ("ISCM_KG_HEADER_TIMEOUT", 10.0, float),
+    "BODY_TIMEOUT": ("ISCM_KG_BODY_TIMEOUT", 10.0, float),
+    # Threads per web worker for the pages and the other Flask views.
+    "WEB_THREADS": ("ISCM_KG_WEB_THREADS", 8, int),
+    # The folder of the engines' sockets and table (set by `iscm-kg serve`).
+    "RUNTIME": ("ISCM_KG_RUNTIME", None, _optional),
     # The access log: "-" for stdout or a file path; unset: none (`iscm-kg serve` defaults to "-").
     "ACCESS_LOG": ("ISCM_KG_ACCESS_LOG", None, _optional),
     # Public URL of the endpoint, if the server is behind a proxy (used as base IRI and in the

@@ -21,7 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from .backends import Backend
+from .engine.store import EngineStore
 from .linked_data import choose_representation, not_found_response, rdf_response
 
 bp = Blueprint("downloads", __name__)
@@ -43,15 +43,14 @@ SH = "http://www.w3.org/ns/shacl#"
 
 
 def release_dir() -> Path:
-    """The folder of the release being served (the one the backend opened)."""
-    backend: Backend = current_app.extensions["iscm_backend"]
-    dist = getattr(backend, "dist", None) or current_app.config.get("DIST") or "dist"
-    return Path(dist).resolve()
+    """The folder of the release being served."""
+    store: EngineStore = current_app.extensions["iscm_store"]
+    return store.dist or Path(current_app.config.get("DIST") or "dist").resolve()
 
 
 def build_info() -> dict[str, Any]:
-    backend: Backend = current_app.extensions["iscm_backend"]
-    return dict(getattr(backend, "info", {}) or {})
+    store: EngineStore = current_app.extensions["iscm_store"]
+    return dict(store.info)
 
 
 def build_date() -> str | None:

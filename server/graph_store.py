@@ -15,24 +15,35 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from . import negotiation
-from .backends import Backend, BadData, parse_rdf
+from .backends import BadData, parse_rdf
+from .engine.store import EngineStore
 from .errors import ProtocolError
 from .http_cache import etag_for, http_date, not_modified, request_key
 from .ops import UPDATES
-from .results import Spool
-from .sparql_protocol import require_update_rights, run_with_deadline
+from .sparql_protocol import require_update_rights
 
 bp = Blueprint("graph_store", __name__)
 _METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
 
 
-def _backend() -> Backend:
-    return current_app.extensions["iscm_backend"]
+def _store() -> EngineStore:
+    return current_app.extensions["iscm_store"]
+
+
+def _require_update_rights() -> None:
+    config = current_app.config
+    require_update_rights(
+        bool(config["UPDATES_ENABLED"]), config.get("UPDATE_TOKEN"), request.headers.get("Authorization")
+    )
 
 
 def _target(direct: bool) -> tuple[str | None, bool]:
     """(graph IRI or None for the default graph, whether a graph was named at all)."""
     if direct:
+        try:
+            ox.NamedNode(request.base_url)
+        except ValueError:
+            raise ProtocolError(400, "this URL is not a valid graph IRI", "graph") from None
         return request.base_url, True
     graphs = request.args.getlist("graph")
     has_default = "default" in request.args
@@ -69,25 +80,24 @@ def direct(_path: str) -> Response:
 def _dispatch(graph: str | None) -> Response:
     if request.method in ("GET", "HEAD"):
         return _read(graph)
-    require_update_rights()
+    _require_update_rights()
     if request.method == "DELETE":
         return _delete(graph)
     triples = _payload(graph)
-    backend = _backend()
-    replace = request.method == "PUT"
-    created = run_with_deadline(lambda: backend.write_graph(graph, triples, replace=replace))
-    _written(backend)
+    store = _store()
+    created = store.write_graph(graph, triples, replace=request.method == "PUT")
+    _written(store)
     return Response(status=201 if created else 204)
 
 
 def _read(graph: str | None) -> Response:
-    backend = _backend()
+    store = _store()
     fmt = negotiation.choose(negotiation.RDF, request.headers.get("Accept"), request.args.get("format"))
     if fmt is None:
         offered = ", ".join(negotiation.offered_media_types(negotiation.RDF))
         raise ProtocolError(406, f"graphs are offered as: {offered}", "Accept")
     headers = {"Vary": "Accept"}
-    version = backend.version
+    version = store.version
     if version.tag is not None:
         etag = etag_for(request_key(version.tag, "graph", graph, fmt.key))
         headers["ETag"] = etag
@@ -104,14 +114,7 @@ def _read(graph: str | None) -> Response:
     else:
         headers["Cache-Control"] = "no-cache"
 
-    def dump() -> Spool | None:
-        if not backend.graph_exists(graph):
-            return None
-        spool = Spool()
-        backend.dump_graph(graph, fmt, spool)
-        return spool
-
-    spool = run_with_deadline(dump)
+    spool = store.dump_graph(graph, fmt.key)
     if spool is None:
         raise ProtocolError(404, f"there is no graph <{graph}> in this store", "graph")
     response = Response(spool.chunks(), content_type=fmt.content_type, headers=headers, direct_passthrough=True)
@@ -154,9 +157,9 @@ def _parse(data: bytes, rdf_format: ox.RdfFormat, base: str) -> list[ox.Triple]:
 
 
 def _delete(graph: str | None) -> Response:
-    backend = _backend()
-    existed = run_with_deadline(lambda: backend.delete_graph(graph))
-    _written(backend)
+    store = _store()
+    existed = store.delete_graph(graph)
+    _written(store)
     if not existed:
         raise ProtocolError(404, f"there is no graph <{graph}> in this store", "graph")
     return Response(status=204)
@@ -164,14 +167,14 @@ def _delete(graph: str | None) -> Response:
 
 def _create_graph() -> Response:
     graph = request.url_root.rstrip("/") + "/store/" + uuid.uuid4().hex
-    require_update_rights()
+    _require_update_rights()
     triples = _payload(graph)
-    backend = _backend()
-    run_with_deadline(lambda: backend.write_graph(graph, triples, replace=True))
-    _written(backend)
+    store = _store()
+    store.write_graph(graph, triples, replace=True)
+    _written(store)
     return Response(status=201, headers={"Location": graph})
 
 
-def _written(backend: Backend) -> None:
-    UPDATES.labels(backend.name).inc()
+def _written(store: EngineStore) -> None:
+    UPDATES.labels(store.name).inc()
     current_app.extensions["iscm_result_cache"].clear()

@@ -6,7 +6,7 @@
 - ``Cache-Control: public, max-age=N`` on GET query results when the dataset has a version.
 - A small in-process LRU of serialized results, keyed by the same request and version, so identical
   queries are answered without evaluating them again (its hits are counted in /metrics). Repeated
-  plain GETs are replayed before Flask runs (fast_path.py).
+  plain GETs are replayed by the gateway (gateway.py).
 """
 
 from __future__ import annotations

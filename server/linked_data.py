@@ -25,7 +25,6 @@ import os
 import re
 import threading
 from collections.abc import Callable
-from typing import Any
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
@@ -33,11 +32,11 @@ from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
 from . import jsonld
-from .backends import Backend, BackendError, BackendUnavailable, Dataset, NotAcceptable, QuerySyntaxError
+from .engine.store import EngineStore
 from .errors import ProtocolError, error_response
-from .executor import QueryTimeout
 from .http_cache import etag_for, http_date, not_modified, request_key
-from .negotiation import BY_KEY, RDF, RESULTS, Format
+from .negotiation import BY_KEY, RDF
+from .sparql_text import iri_term
 
 bp = Blueprint("linked_data", __name__)
 
@@ -87,9 +86,12 @@ def base_iri() -> str:
     configured = current_app.config.get("BASE_IRI") or os.environ.get("ISCM_KG_BASE")
     if configured:
         return str(configured)
-    backend: Backend = current_app.extensions["iscm_backend"]
-    info = getattr(backend, "info", {}) or {}
-    return str(info.get("base_iri") or DEFAULT_BASE)
+    return str(store().info.get("base_iri") or DEFAULT_BASE)
+
+
+def store() -> EngineStore:
+    """The dataset, through the engines (engine/store.py)."""
+    return current_app.extensions["iscm_store"]
 
 
 def prefixes() -> dict[str, str]:
@@ -136,58 +138,33 @@ def data_href(iri: str, suffix: str = "ttl") -> str | None:
     return f"/data{path}{'index' if path.endswith('/') else ''}.{suffix}"
 
 
-# --- SPARQL through the app's backend (natively in the engine, under the query deadline) ---------------
+# --- SPARQL through the engines (the site's lane, under the query deadline) ----------------------------
 
 
-def _run(work: Callable[[], Any]) -> Any:
-    executor = current_app.extensions["iscm_executor"]
+def _result_bytes(query: str, accept: str) -> bytes:
     try:
-        return executor.run(work, timeout=float(current_app.config["QUERY_TIMEOUT"]))
-    except QueryTimeout as exc:
-        raise ProtocolError(503, str(exc), None, {"Retry-After": "5"}) from None
-    except QuerySyntaxError as exc:
-        raise ProtocolError(500, f"a page query is not valid SPARQL: {exc}") from None
-    except BackendUnavailable as exc:
-        raise ProtocolError(503, str(exc)) from None
-    except BackendError as exc:
-        raise ProtocolError(502, str(exc)) from None
-
-
-def _outcome_bytes(query: str, kind: str, fmt_key: str) -> bytes:
-    backend: Backend = current_app.extensions["iscm_backend"]
-    fmt = BY_KEY[(kind, fmt_key)]
-
-    def chooser(result_kind: str) -> Format | None:
-        return fmt if result_kind == kind else None
-
-    def work() -> bytes:
-        outcome = backend.query(query, Dataset(), None, chooser)
-        return outcome.spool.getvalue()
-
-    try:
-        return _run(work)
-    except NotAcceptable:
-        raise ProtocolError(500, f"expected a {kind} query") from None
+        return store().query(query, accept).spool.getvalue()
+    except ProtocolError as exc:
+        if exc.status == 406:
+            raise ProtocolError(500, f"a page query did not give the expected kind of result ({accept})") from None
+        if exc.status < 500 and exc.status not in (429,):
+            raise ProtocolError(500, f"a page query failed: {exc.message}") from None
+        raise
 
 
 def select(query: str) -> list[dict[str, dict[str, str]]]:
     """Rows of a SELECT as SPARQL JSON bindings: ``{var: {"type", "value", "datatype"?, "xml:lang"?}}``."""
-    data = json.loads(_outcome_bytes(query, RESULTS, "json"))
+    data = json.loads(_result_bytes(query, "application/sparql-results+json"))
     return list(data.get("results", {}).get("bindings", []))
 
 
-def select_json(query: str) -> dict[str, Any]:
-    """The whole SPARQL JSON result of a SELECT (head and bindings)."""
-    return json.loads(_outcome_bytes(query, RESULTS, "json"))
-
-
 def ask(query: str) -> bool:
-    return bool(json.loads(_outcome_bytes(query, RESULTS, "json")).get("boolean"))
+    return bool(json.loads(_result_bytes(query, "application/sparql-results+json")).get("boolean"))
 
 
 def construct(query: str) -> list[ox.Triple]:
     """The triples of a CONSTRUCT."""
-    data = _outcome_bytes(query, RDF, "ntriples")
+    data = _result_bytes(query, "application/n-triples")
     return [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
@@ -212,9 +189,20 @@ def serialize(triples: list[ox.Triple], fmt_key: str, subject: str | None = None
 # --- which IRIs exist, and what a document about one holds -------------------------------------------
 
 
+def valid_iri(iri: str) -> bool:
+    """True if ``iri`` is an IRI (a request path may hold anything)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
 def exists(iri: str) -> bool:
     """True if the dataset (or the release's VoID) mentions ``iri`` as subject, object or graph name."""
-    ref = f"<{iri}>"
+    if not valid_iri(iri):
+        return False
+    ref = iri_term(iri)
     if ask(f"ASK {{ {{ {ref} ?p ?o }} UNION {{ ?s ?p {ref} }} UNION {{ GRAPH {ref} {{ ?s ?p ?o }} }} }}"):
         return True
     from .downloads import void_triples
@@ -226,7 +214,7 @@ def describe(iri: str) -> list[ox.Triple]:
     """What a document about ``iri`` says: its own triples, labels of what it links to, incoming links
     (at most MAX_INCOMING) with their labels, the memberships (n-ary nodes) it takes part in, and for a
     named graph its content and provenance."""
-    ref = f"<{iri}>"
+    ref = iri_term(iri)
     query = f"""
 CONSTRUCT {{ ?s ?p ?o }} WHERE {{
   {{ {ref} ?p ?o BIND({ref} AS ?s) }}
@@ -254,7 +242,8 @@ CONSTRUCT {{ ?s ?p ?o }} WHERE {{
 
 def ontology_triples() -> list[ox.Triple]:
     """The ontology and its vocabularies (the graph ``{base}graph/ontology``)."""
-    return construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{base_iri()}graph/ontology> {{ ?s ?p ?o }} }}")
+    graph = iri_term(base_iri() + "graph/ontology")
+    return construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
 
 
 # --- negotiation ---------------------------------------------------------------------------------------
@@ -345,8 +334,7 @@ def graph(path: str) -> Response:
 
 def _validators(*parts: object) -> tuple[dict[str, str], bool]:
     """Cache headers tied to the dataset version, and whether the client's copy is still current."""
-    backend: Backend = current_app.extensions["iscm_backend"]
-    version = backend.version
+    version = store().version
     if version.tag is None:
         return {"Cache-Control": "no-cache"}, False
     etag = etag_for(request_key(version.tag, request.path, *parts))
@@ -429,8 +417,7 @@ _ONTOLOGY_LOCK = threading.Lock()
 
 def ontology_html() -> str:
     """The ontology's documentation, generated once per dataset version with pyLODE."""
-    backend: Backend = current_app.extensions["iscm_backend"]
-    key = str(backend.version.tag) + base_iri()
+    key = str(store().version.tag) + base_iri()
     with _ONTOLOGY_LOCK:
         cached = _ONTOLOGY_HTML.get(key)
         if cached is None:

@@ -7,16 +7,16 @@ Metrics use prometheus_client; under the server (serve.py) they are aggregated o
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, current_app, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
-from .access_log import AccessLog
-from .backends import Backend, BackendError
 from .batched_metrics import Batched, BatchedHistogram, flush_all
+from .errors import ProtocolError
+
+if TYPE_CHECKING:
+    from .engine.store import EngineStore
 
 bp = Blueprint("ops", __name__)
 
@@ -34,9 +34,10 @@ CACHE_HITS = Batched(Counter("iscm_sparql_result_cache_hits", "Query results ser
 CACHE_MISSES = Batched(Counter("iscm_sparql_result_cache_misses", "Query results that had to be evaluated"))
 NOT_MODIFIED = Counter("iscm_sparql_not_modified", "Conditional GETs answered 304 Not Modified")
 ROWS_CAPPED = Counter("iscm_sparql_results_capped", "Results cut at the row cap")
-RECYCLES = Counter("iscm_worker_recycles", "Worker processes recycled to stop a runaway query")
+ENGINE_FAILURES = Counter("iscm_engine_failures", "Jobs whose engine process failed or was stopped", ["reason"])
 
 _ENDPOINTS = ("/sparql", "/store", "/health", "/ready", "/metrics")
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
 
 
 def _endpoint_label(path: str) -> str:
@@ -46,33 +47,27 @@ def _endpoint_label(path: str) -> str:
     return "other"
 
 
-class MetricsMiddleware:
-    """WSGI middleware counting requests, timing them (to the first byte) and writing the access log."""
+class RequestMetrics:
+    """Counts requests by endpoint, method and status, and times them (to the first byte).
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], access_log: AccessLog | None = None) -> None:
-        self.app = app
-        self.access_log = access_log
+    Every label has a bounded set of values: five endpoints and "other", the HTTP methods and
+    "other" (a client may send any token as a method), the status codes."""
+
+    def __init__(self) -> None:
         self._latency = {label: BatchedHistogram(LATENCY.labels(label)) for label in (*_ENDPOINTS, "other")}
-        self._counters: dict[tuple[str, str, str], Any] = {}
+        self._counters: dict[tuple[str, str, int], Batched] = {}
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        started = time.perf_counter()
-        label = _endpoint_label(environ.get("PATH_INFO", ""))
-        method = environ.get("REQUEST_METHOD", "GET")
+    def record(self, path: str, method: str, status: int, seconds: float) -> None:
+        label = _endpoint_label(path)
+        key = (label, method if method in _METHODS else "other", status)
+        counter = self._counters.get(key)
+        if counter is None:
+            counter = self._counters[key] = Batched(REQUESTS.labels(key[0], key[1], str(status)))
+        counter.inc()
+        self._latency[label].observe(seconds)
 
-        def _start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            key = (label, method, status[:3])
-            counter = self._counters.get(key)
-            if counter is None:
-                counter = self._counters[key] = Batched(REQUESTS.labels(*key))
-            counter.inc()
-            seconds = time.perf_counter() - started
-            self._latency[label].observe(seconds)
-            if self.access_log is not None:
-                self.access_log.record(environ, status, seconds)
-            return start_response(status, headers, exc_info)
-
-        return self.app(environ, _start_response)
+    def replayed(self) -> None:
+        CACHE_HITS.inc()
 
 
 @bp.get("/health")
@@ -83,27 +78,20 @@ def health() -> Response:
 
 @bp.get("/ready")
 def ready() -> tuple[Response, int]:
-    """Readiness: the dataset is open and answers a query."""
-    backend: Backend = current_app.extensions["iscm_backend"]
-    version = backend.version
+    """Readiness: the engines answer a query on the dataset."""
+    store: EngineStore = current_app.extensions["iscm_store"]
+    version = store.version
     body: dict[str, Any] = {
-        "backend": backend.name,
-        "source": getattr(backend, "source", ""),
+        "backend": store.name,
         "dataset_version": version.info.get("dataset_version"),
         "built_at": version.info.get("built_at"),
     }
     try:
-        ok = backend.ping()
-    except BackendError as exc:
-        body.update(status="unavailable", detail=str(exc))
+        ok, source = store.ping()
+    except ProtocolError as exc:
+        body.update(status="unavailable", detail=exc.message)
         return jsonify(body), 503
-    except OSError as exc:
-        body.update(status="unavailable", detail=f"the store cannot be read: {exc}")
-        return jsonify(body), 503
-    if current_app.extensions["iscm_recycler"].draining:
-        body.update(status="draining")
-        return jsonify(body), 503
-    body.update(status="ready" if ok else "unavailable", source=getattr(backend, "source", ""))
+    body.update(status="ready" if ok else "unavailable", source=source)
     return jsonify(body), 200 if ok else 503
 
 

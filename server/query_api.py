@@ -24,11 +24,10 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from iscm_kg.querying import QueryFile, all_queries
 
 from . import networks_api, sparql_text
-from .backends import Backend, Dataset, QueryOutcome
+from .engine.store import Result
 from .errors import error_response
-from .linked_data import _run, base_iri, choose_representation, not_found_response, page_href
+from .linked_data import base_iri, choose_representation, not_found_response, page_href, store
 from .negotiation import BY_KEY, RDF, RESULTS, Format
-from .results import apply_row_cap
 
 bp = Blueprint("query_api", __name__)
 
@@ -94,23 +93,10 @@ def unknown_parameters(qf: QueryFile, args: Any) -> list[str]:
     return sorted(set(args) - set(qf.params) - {"format"})
 
 
-def run_query(qf: QueryFile, values: dict[str, str], fmt: Format) -> QueryOutcome:
-    """Bind and run a query file in ``fmt`` (a results or RDF format), under the deadline and the row cap."""
-    text = qf.bind(values)
-    backend: Backend = current_app.extensions["iscm_backend"]
-    max_rows = int(current_app.config["MAX_ROWS"])
-
-    def chooser(kind: str) -> Format | None:
-        if kind == fmt.kind:
-            return fmt
-        return BY_KEY[(RDF, "turtle")] if kind == RDF else BY_KEY[(RESULTS, "json")]
-
-    def work() -> QueryOutcome:
-        outcome = backend.query(text, Dataset(), None, chooser)
-        outcome.spool, outcome.truncated = apply_row_cap(outcome.spool, outcome.fmt, max_rows)
-        return outcome
-
-    return _run(work)
+def run_query(qf: QueryFile, values: dict[str, str], fmt: Format) -> Result:
+    """Bind and run a query file in ``fmt`` (a results or RDF format), under the deadline and the row cap
+    (the values go into the text as terms serialized by pyoxigraph: QueryFile.bind)."""
+    return store().query(qf.bind(values), fmt.media_type, int(current_app.config["MAX_ROWS"]))
 
 
 def simple_rows(data: dict[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
@@ -310,7 +296,7 @@ def openapi_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {
             "title": "ISCM knowledge graph: canned queries and networks",
-            "version": str(current_app.extensions["iscm_backend"].version.tag or "unversioned"),
+            "version": str(store().version.tag or "unversioned"),
             "description": "Each SPARQL query of the project's queries/ folder, callable by name with its "
             "parameters, and the overlap and synergy networks of the analysis. Free SPARQL: the SPARQL 1.1 "
             "endpoint at /sparql.",

@@ -1,38 +1,42 @@
-"""Answering one SPARQL query, whatever the web framework: validators, result cache, negotiation,
-evaluation under the deadline, row cap.
+"""Answering SPARQL queries and updates on the gateway's event loop: validators, caches, admission,
+the engines.
 
-The Flask view (sparql_protocol.py) reads every form of request (GET, POST form, POST direct) into a
-:class:`QueryRequest`; the fast path (fast_path.py) reads plain GETs itself, without Flask. Both get
-the same :class:`Answer` from :meth:`QueryService.answer`, or a :class:`ProtocolError`.
+The protocol layer (sparql_protocol.py) reads a request into a :class:`QueryRequest`; the service
+answers it with an :class:`Answer` or raises ProtocolError:
+
+- a revalidation (If-None-Match / If-Modified-Since) that still holds gets 304 without evaluation;
+- an identical request (same query, dataset, format, base IRI, dataset version) is answered from the
+  result cache;
+- a client at its quota of long queries gets 429 (server/engine/admission.py);
+- the query goes to an engine of the ``sparql`` lane (server/engine/client.py) with its deadline; the
+  engine is killed when the deadline passes or the HTTP client goes away;
+- a query text that made an engine crash is remembered, and refused at once when it comes again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
-from . import negotiation, sparql_text
-from .backends import (
-    Backend,
-    BackendError,
-    BackendUnavailable,
-    Dataset,
-    NotAcceptable,
-    QueryOutcome,
-    QuerySyntaxError,
-)
+from .backends import Dataset
 from .batched_metrics import Batched
+from .engine import lanes
+from .engine.client import EngineCrash, Engines, QueryTimedOut
+from .engine.store import spool_of
+from .engine.table import client_key
 from .errors import ProtocolError
-from .executor import Executor, QueryTimeout
 from .http_cache import CachedResult, ResultCache, etag_for, http_date, not_modified, request_key
-from .ops import CACHE_HITS, CACHE_MISSES, NOT_MODIFIED, QUERIES, ROWS_CAPPED, TIMEOUTS
-from .results import apply_row_cap
+from .negotiation import BY_KEY
+from .ops import CACHE_HITS, CACHE_MISSES, NOT_MODIFIED, QUERIES, ROWS_CAPPED, TIMEOUTS, UPDATES
+from .release_info import Versions
+from .results import Spool
 
-T = TypeVar("T")
 NO_DATASET = Dataset()
-TIMEOUT_ADVICE = "simplify it, add a LIMIT, or run it on a copy of the data (dumps are published with each release)"
+RETRY_AFTER = {"Retry-After": "5"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,54 +57,59 @@ class Answer:
 
     status: int
     headers: list[tuple[str, str]]
-    body: bytes | Iterator[bytes]
+    body: bytes | Spool
     cacheable: bool = False
 
 
-class QueryService:
-    """The query side of the endpoint, for one app (its backend, executor, cache and settings)."""
+class _Remembered:
+    """A small thread-safe LRU set of digests."""
 
-    def __init__(self, backend: Backend, executor: Executor, cache: ResultCache, config: Mapping[str, Any]) -> None:
-        self.backend = backend
-        self.executor = executor
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[bytes, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, key: bytes) -> None:
+        with self._lock:
+            self._items[key] = None
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __contains__(self, key: bytes) -> bool:
+        return key in self._items
+
+
+class QueryService:
+    """The query side of the endpoint for one web worker."""
+
+    def __init__(self, engines: Engines, versions: Versions, cache: ResultCache, config: dict[str, Any]) -> None:
+        self.engines = engines
+        self.versions = versions
         self.cache = cache
         self.timeout = float(config["QUERY_TIMEOUT"])
         self.max_rows = int(config["MAX_ROWS"])
-        self.allowlist = list(config["SERVICE_ALLOWLIST"])
-        self.public_url: str | None = config.get("PUBLIC_ENDPOINT_URL")
+        self.engine_name = "remote" if config.get("BACKEND_URL") else "oxigraph-embedded"
         self.cache_control = f"public, max-age={int(config['CACHE_MAX_AGE'])}"
         self.truncated_headers = [
             ("X-SPARQL-MaxRows", str(self.max_rows)),
             ("X-Result-Truncated", f"true; the result was cut at {self.max_rows} rows"),
         ]
+        self.crashers = _Remembered(1024)
+        self._counters: dict[str, Batched] = {}
 
-    def endpoint_url(self, environ: Mapping[str, Any]) -> str:
-        """The endpoint's own URL (the base IRI of queries): configured, or the URL of this request."""
-        if self.public_url:
-            return self.public_url
-        return _url(
-            environ["wsgi.url_scheme"],
-            environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "localhost"),
-            environ.get("SCRIPT_NAME", ""),
-            environ.get("PATH_INFO", "/sparql"),
-        )
-
-    def answer(self, req: QueryRequest) -> Answer:
-        """The response to a query; raises ProtocolError for what the client must change or retry."""
+    async def answer(
+        self, req: QueryRequest, client: str, until: float, gone: Callable[[], Awaitable[Any]] | None = None
+    ) -> Answer:
+        """The response to a query; ``until`` is its deadline on the event loop's clock."""
         query = req.query
         if not query.strip():
             raise ProtocolError(400, "the query is empty", "query")
-        try:
-            sparql_text.check_services(query, self.allowlist, req.base_iri)
-        except sparql_text.ServiceNotAllowed as exc:
-            raise ProtocolError(400, str(exc), "query") from None
-
         is_get = req.method in ("GET", "HEAD")
-        version = self.backend.version
+        version = self.versions.current
         key = None
         headers = [("Vary", "Accept")]
         if version.tag is not None:
-            key = request_key(version.tag, query, req.dataset, req.accept, req.format_param)
+            key = request_key(version.tag, query, req.dataset, req.accept, req.format_param, req.base_iri)
             if is_get:
                 etag = etag_for(key)
                 headers.append(("ETag", etag))
@@ -120,29 +129,49 @@ class QueryService:
         elif is_get:
             headers.append(("Cache-Control", "no-cache"))
 
-        accept, format_param = req.accept, req.format_param
-
-        def chooser(kind: str) -> negotiation.Format | None:
-            return negotiation.choose(kind, accept, format_param)
-
-        def evaluate() -> QueryOutcome:
-            outcome = self.backend.query(query, req.dataset, req.base_iri, chooser)
-            outcome.spool, outcome.truncated = apply_row_cap(outcome.spool, outcome.fmt, self.max_rows)
-            return outcome
-
-        outcome = self.run(evaluate)
-        _query_counter(self.backend.name, outcome.kind).inc()
-        if outcome.truncated:
+        digest = hashlib.blake2b(query.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        if digest in self.crashers:
+            raise EngineCrash("this query made the query engine fail before; simplify it", "query")
+        if self.engines.blocked(client):
+            raise ProtocolError(
+                429,
+                "you have as many long-running queries in progress as this server allows; wait for one to finish",
+                "query",
+                RETRY_AFTER,
+            )
+        header: dict[str, Any] = {
+            "op": "query",
+            "base": req.base_iri,
+            "accept": req.accept,
+            "format": req.format_param,
+            "max_rows": self.max_rows,
+            "client": client_key(client),
+        }
+        if req.dataset.specified:
+            header["dataset"] = [list(req.dataset.default_graphs), list(req.dataset.named_graphs)]
+        try:
+            frame = await self.engines.call_async(lanes.SPARQL, header, query.encode("utf-8"), until, "query", gone)
+        except EngineCrash:
+            self.crashers.add(digest)
+            raise
+        except QueryTimedOut:
+            TIMEOUTS.inc()
+            raise
+        kind, truncated = str(frame.header["kind"]), bool(frame.header.get("truncated"))
+        self._counter(kind).inc()
+        if truncated:
             ROWS_CAPPED.inc()
-        spool, content_type = outcome.spool, outcome.fmt.content_type
-        if key is not None and spool.in_memory and spool.size <= self.cache.max_bytes:
-            body = spool.getvalue()
-            self.cache.put(key, CachedResult(body, content_type, outcome.truncated))
-            return self._complete(body, content_type, outcome.truncated, headers, is_get)
+        content_type = BY_KEY[(kind, str(frame.header["format"]))].content_type
+        if frame.fd is None:
+            body = frame.payload
+            if key is not None and len(body) <= self.cache.max_bytes:
+                self.cache.put(key, CachedResult(body, content_type, truncated))
+            return self._complete(body, content_type, truncated, headers, is_get)
+        spool = spool_of(frame)
         headers += [("Content-Type", content_type), ("Content-Length", str(spool.size))]
-        if outcome.truncated:
+        if truncated:
             headers += self.truncated_headers
-        return Answer(200, headers, spool.chunks())
+        return Answer(200, headers, spool)
 
     def _complete(
         self, body: bytes, content_type: str, truncated: bool, headers: list[tuple[str, str]], is_get: bool
@@ -152,32 +181,20 @@ class QueryService:
             headers += self.truncated_headers
         return Answer(200, headers, body, cacheable=is_get)
 
-    def run(self, work: Callable[[], T], timeout: float | None = None) -> T:
-        """Run the work under the deadline (see executor.py) and map its errors to HTTP statuses."""
-        timeout = self.timeout if timeout is None else timeout
+    def _counter(self, kind: str) -> Batched:
+        counter = self._counters.get(kind)
+        if counter is None:
+            counter = self._counters[kind] = Batched(QUERIES.labels(self.engine_name, kind))
+        return counter
+
+    async def update(self, text: str, using: list[str], using_named: list[str], base_iri: str, until: float) -> None:
+        """Apply an update (rights already checked); every cached answer is dropped."""
+        if not text.strip():
+            raise ProtocolError(400, "the update is empty", "update")
+        header = {"op": "update", "using": using, "using_named": using_named, "base": base_iri}
         try:
-            return self.executor.run(work, timeout=timeout)
-        except QueryTimeout as exc:
-            TIMEOUTS.inc()
-            raise ProtocolError(503, f"{exc}; {TIMEOUT_ADVICE}", "query", {"Retry-After": "5"}) from None
-        except QuerySyntaxError as exc:
-            raise ProtocolError(400, f"syntax error: {exc}", "query") from None
-        except NotAcceptable as exc:
-            offered = ", ".join(negotiation.offered_media_types(exc.kind))
-            raise ProtocolError(
-                406, f"no acceptable format for this result; this endpoint offers: {offered}", "Accept"
-            ) from None
-        except BackendUnavailable as exc:
-            raise ProtocolError(503, str(exc)) from None
-        except BackendError as exc:
-            raise ProtocolError(500 if self.backend.runs_in_process else 502, str(exc)) from None
-
-
-@lru_cache(maxsize=256)
-def _url(scheme: str, host: str, root: str, path: str) -> str:
-    return f"{scheme}://{host}{root}{path}"
-
-
-@lru_cache(maxsize=64)
-def _query_counter(engine: str, kind: str) -> Batched:
-    return Batched(QUERIES.labels(engine, kind))
+            await self.engines.call_async(lanes.SPARQL, header, text.encode("utf-8"), until, "update")
+        finally:
+            self.versions.written()
+            self.cache.clear()
+        UPDATES.labels(self.engine_name).inc()

@@ -11,9 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import tempfile
 from collections.abc import Iterator
 from itertools import islice
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -23,13 +25,25 @@ CHUNK = 65_536
 
 
 class Spool:
-    """A binary sink that keeps small outputs in memory and spills big ones to a temporary file."""
+    """A binary sink that keeps small outputs in memory and spills big ones to an anonymous temporary
+    file (``O_TMPFILE``: it has no name, so the kernel frees it when the last process holding it ends,
+    whichever way it ends). ``directory`` is where the file system space is taken (None: the default)."""
+
+    directory: str | None = None
 
     def __init__(self, max_memory: int = 4 * 1024 * 1024) -> None:
         self._parts: list[bytes] = []
         self._size = 0
         self._max_memory = max_memory
-        self._file: tempfile._TemporaryFileWrapper | None = None  # type: ignore[type-arg]
+        self._file: Any = None
+
+    @classmethod
+    def from_file(cls, fd: int, size: int) -> Spool:
+        """A spool over an open file holding ``size`` bytes (passed by an engine process); takes ``fd``."""
+        spool = cls()
+        spool._file = os.fdopen(fd, "r+b")
+        spool._size = size
+        return spool
 
     def write(self, data: bytes) -> int:
         data = bytes(data)
@@ -39,7 +53,7 @@ class Spool:
         else:
             self._parts.append(data)
             if self._size > self._max_memory:
-                self._file = tempfile.NamedTemporaryFile(prefix="iscm-kg-result-", suffix=".bin")
+                self._file = tempfile.TemporaryFile(prefix="iscm-kg-result-", dir=self.directory)
                 for part in self._parts:
                     self._file.write(part)
                 self._parts = []
@@ -57,23 +71,26 @@ class Spool:
     def in_memory(self) -> bool:
         return self._file is None
 
+    def fileno(self) -> int:
+        """The file's descriptor (only for a spool that spilled to a file)."""
+        self._file.flush()
+        return self._file.fileno()
+
     def getvalue(self) -> bytes:
         """All the bytes (only sensible for small outputs)."""
         if self._file is None:
             if len(self._parts) > 1:
                 self._parts = [b"".join(self._parts)]
             return self._parts[0] if self._parts else b""
-        self._file.flush()
-        self._file.seek(0)
-        return self._file.read()
+        with self.reader() as handle:
+            return handle.read()
 
     def reader(self) -> io.BufferedIOBase:
-        """A file-like object reading the spool from its start."""
+        """A file-like object reading the spool from its start (with its own position)."""
         if self._file is None:
             return io.BytesIO(self.getvalue())
         self._file.flush()
-        handle = open(self._file.name, "rb")  # noqa: SIM115 - closed by the caller
-        return handle
+        return open(f"/proc/self/fd/{self._file.fileno()}", "rb")  # noqa: SIM115 - closed by the caller
 
     def chunks(self) -> Iterator[bytes]:
         """The content in chunks, for a streamed response body; closes the spool at the end."""

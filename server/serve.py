@@ -1,11 +1,15 @@
-"""Run the application with the production WSGI server (Granian): ``iscm-kg serve``.
+"""Run the endpoint: ``iscm-kg serve``.
 
-Granian (Rust, hyper) parses HTTP and manages connections natively; each worker process runs the WSGI
-app in a pool of threads, and queries run natively with the GIL released. A Python WSGI server
-(gunicorn) spends more per request on HTTP than Oxigraph spends on a small query: see
-docs/performance.md. Each worker builds the app itself (the factory :func:`worker_app`), so it opens
-the store after it was started. A worker that had to give up on a runaway query stops taking requests,
-answers those it holds, and exits; Granian starts a fresh one in its place (see executor.py).
+Two kinds of processes, supervised so that no request can take the service down:
+
+- the engine supervisor (engine/supervisor.py), started here as a child process: it loads the
+  release into memory once and forks the engine processes that evaluate every query. Should it ever
+  end, it is started again (with a back-off when it keeps failing; never given up);
+- Granian (Rust, hyper), whose web workers run the gateway (gateway.py) and the Flask app. Granian
+  replaces a worker that dies; should it stop after a crash loop, it is started again.
+
+HUP reloads: a new supervisor opens the (possibly new) release in a new runtime folder, the web
+workers are replaced and reach it, and the old supervisor lets its running queries finish.
 
 Also runnable as ``python -m server.serve --host H --port P --workers N [--dist D] [--backend-url U]``.
 """
@@ -17,7 +21,7 @@ import ctypes.util
 import logging
 import os
 import shutil
-import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -25,51 +29,95 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .engine import lanes
+from .engine.table import Table
+
 log = logging.getLogger(__name__)
 
-# Granian gives up on a worker that fails again within 5.5 s of being started (a crash loop): a
-# recycled worker waits until it is older than this before it stops (see :func:`worker_app`).
-MIN_WORKER_AGE = 6.0
 # When Granian gives up after workers that had served this long died (see run()), it is started again.
 MIN_SERVING_BEFORE_RESTART = 15.0
 
 
-# The backend made in the main process before the workers start (see run()), shared by them.
-_preloaded: Any = None
+class Engines:
+    """The engine supervisor process, kept running (see the module documentation)."""
 
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self.runtime: Path | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._old: list[tuple[subprocess.Popen[bytes], Path]] = []
+        self._lock = threading.Lock()
+        self._stopping = False
 
-def worker_app() -> Any:
-    """The WSGI app of one worker process (Granian calls it in each worker it starts)."""
-    from . import create_app
+    def start(self) -> None:
+        """A new runtime folder (sockets, engine table) and a supervisor in it; the web workers started
+        from now on use it (ISCM_KG_RUNTIME)."""
+        runtime = Path(tempfile.mkdtemp(prefix="iscm-kg-run-"))
+        Table(runtime / lanes.TABLE_FILE, slots=lanes.table_slots(self.config))
+        with self._lock:
+            if self._process is not None and self.runtime is not None:
+                self._process.terminate()  # graceful: its running queries finish
+                self._old.append((self._process, self.runtime))
+            self.runtime = runtime
+            os.environ["ISCM_KG_RUNTIME"] = str(runtime)
+            self._process = self._spawn(runtime)
+        threading.Thread(target=self._watch, args=(self._process,), name="engines", daemon=True).start()
+        self._wait_ready(runtime)
 
-    born = time.monotonic()
-    app = create_app({"BACKEND": _preloaded} if _preloaded is not None else None)
-    recycler = app.extensions["iscm_recycler"]
+    def _wait_ready(self, runtime: Path, seconds: float = 120) -> None:
+        """Wait until the supervisor accepts connections (it loads the release first)."""
+        table = Table(runtime / lanes.TABLE_FILE)
+        deadline = time.monotonic() + seconds
+        while not table.header.ready and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if not table.header.ready:
+            log.error("the engine supervisor is not ready after %.0f s; serving anyway", seconds)
 
-    def stop_accepting() -> None:
-        # SIGTERM to itself is the worker's graceful stop: no new requests, the ones held are answered.
-        wait = MIN_WORKER_AGE - (time.monotonic() - born)
-        if wait > 0:
-            threading.Timer(wait, os.kill, (os.getpid(), signal.SIGTERM)).start()
-        else:
-            os.kill(os.getpid(), signal.SIGTERM)
+    def _spawn(self, runtime: Path) -> subprocess.Popen[bytes]:
+        env = {**os.environ, "ISCM_KG_RUNTIME": str(runtime)}
+        return subprocess.Popen([sys.executable, "-m", "server.engine.supervisor"], env=env)
 
-    recycler.stop_accepting = stop_accepting
-    try:
-        app.extensions["iscm_backend"].ping()  # open the store now, not on the first request
-    except Exception as exc:  # noqa: BLE001 - the worker still serves /health and errors
-        log.warning("the dataset is not available yet: %s", exc)
-    return app
+    def _watch(self, process: subprocess.Popen[bytes]) -> None:
+        backoff = 0.5
+        while True:
+            started = time.monotonic()
+            code = process.wait()
+            with self._lock:
+                if self._stopping or process is not self._process or self.runtime is None:
+                    return
+                lived = time.monotonic() - started
+                backoff = 0.5 if lived > 30 else min(10.0, backoff * 2)
+                log.error("the engine supervisor ended (status %s); starting it again in %.1f s", code, backoff)
+            time.sleep(backoff)
+            with self._lock:
+                if self._stopping or process is not self._process or self.runtime is None:
+                    return
+                process = self._process = self._spawn(self.runtime)
+            self._reap_old()
 
+    def _reap_old(self) -> None:
+        with self._lock:
+            for process, runtime in list(self._old):
+                if process.poll() is not None:
+                    shutil.rmtree(runtime, ignore_errors=True)
+                    self._old.remove((process, runtime))
 
-def preload(config: dict[str, Any]) -> None:
-    """Load the release into memory in this (main) process, for the workers to share (see
-    EmbeddedBackend.preload); they open it themselves when it is not served from memory."""
-    global _preloaded
-    from .backends import create_backend
-
-    backend = create_backend(config)
-    _preloaded = backend if backend.preload() else None
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping = True
+            processes = [(self._process, self.runtime)] + self._old
+        for process, _runtime in processes:
+            if process is not None and process.poll() is None:
+                process.terminate()
+        for process, runtime in processes:
+            if process is not None:
+                try:
+                    process.wait(timeout=float(self.config["QUERY_TIMEOUT"]) + 5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+            if runtime is not None:
+                shutil.rmtree(runtime, ignore_errors=True)
 
 
 def granian_options(host: str, port: int, workers: int, config: dict[str, Any]) -> dict[str, Any]:
@@ -77,20 +125,20 @@ def granian_options(host: str, port: int, workers: int, config: dict[str, Any]) 
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
 
-    timeout = float(config["QUERY_TIMEOUT"])
     return {
         "address": host,
         "port": port,
-        "interface": Interfaces.WSGI,
+        "interface": Interfaces.RSGI,
         "factory": True,
         "workers": workers,
-        # request threads per worker: queries wait in them (with their deadline) while they run
-        "blocking_threads": max(4, int(config["MAX_CONCURRENT_QUERIES"])),
-        "http1_settings": HTTP1Settings(max_buffer_size=int(config["MAX_REQUEST_BYTES"]) + 65_536),
+        "http1_settings": HTTP1Settings(
+            header_read_timeout=int(float(config["HEADER_TIMEOUT"]) * 1000),
+            max_buffer_size=int(config["MAX_REQUEST_BYTES"]) + 65_536,
+        ),
         "log_access": False,  # ours (access_log.py) costs a request less than Granian's logging-based one
         "respawn_failed_workers": True,
         "respawn_interval": 0.5,
-        "workers_kill_timeout": int(timeout) + 10,
+        "workers_kill_timeout": int(float(config["QUERY_TIMEOUT"])) + 10,
     }
 
 
@@ -99,7 +147,8 @@ def use_jemalloc() -> None:
 
     Oxigraph evaluates aggregations about 17 % faster with jemalloc than with glibc's malloc (measured:
     docs/performance.md); the allocator can only be chosen when a process starts (LD_PRELOAD), so the
-    server re-executes itself once, with the same command line. ISCM_KG_JEMALLOC=off keeps glibc's.
+    server re-executes itself once, with the same command line (the engines inherit it).
+    ISCM_KG_JEMALLOC=off keeps glibc's.
     """
     if os.environ.get("ISCM_KG_JEMALLOC", "auto").lower() in ("off", "0", "false", "no"):
         return
@@ -114,43 +163,45 @@ def use_jemalloc() -> None:
 
 
 def run(host: str, port: int, workers: int, dist: Path, backend_url: str | None) -> None:
-    """Serve the application on ``host:port`` with ``workers`` processes until stopped."""
+    """Serve the application on ``host:port`` with ``workers`` web worker processes until stopped."""
     use_jemalloc()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [serve] %(levelname)s %(message)s")
     from granian import Granian
 
     from .config import load_config
 
-    # The workers read their settings from the environment (they build the app themselves).
-    os.environ["ISCM_KG_DIST"] = str(Path(dist).absolute())  # a symlink is resolved per worker
+    # The workers and the supervisor read their settings from the environment.
+    os.environ["ISCM_KG_DIST"] = str(Path(dist).absolute())  # a symlink is resolved by each supervisor
     if backend_url:
         os.environ["ISCM_KG_BACKEND_URL"] = backend_url
     os.environ.setdefault("ISCM_KG_ACCESS_LOG", "-")  # set it empty for no access log
     config = load_config()  # a bad setting fails here, once, with a clear message
-    if config["UPDATES_ENABLED"] and not config.get("BACKEND_URL") and workers != 1:
-        log.warning("updates are on with the embedded store: one process may write it; using 1 worker")
+    if config["UPDATES_ENABLED"] and workers != 1:
+        log.warning("updates are on: one web worker, so that it sees every write (its caches are keyed on them)")
         workers = 1
-    preload(config)
     metrics_dir = None
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         metrics_dir = tempfile.mkdtemp(prefix="iscm-kg-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    engines = Engines(config)
+    engines.start()
     try:
         while True:
-            server = Granian("server.serve:worker_app", **granian_options(host, port, max(1, workers), config))
-            # HUP reloads the workers: read the (possibly new) release first, so that they serve it
-            server.on_reload(lambda: preload(load_config()))
+            server = Granian("server.gateway:worker_app", **granian_options(host, port, max(1, workers), config))
+            server.on_reload(engines.start)  # HUP: a new supervisor on the (possibly new) release first
             started = time.monotonic()
             try:
                 server.serve()  # returns when stopped by a signal
                 return
             except SystemExit as exc:
                 # Granian exits when a worker dies again within seconds of being started (a crash loop).
-                # Workers that had been serving were killed (an engine abort, the OOM killer): start
-                # afresh rather than leave the endpoint down; at start-up, fail as Granian does.
+                # Workers that had been serving were killed (the OOM killer?): start afresh rather than
+                # leave the endpoint down; at start-up, fail as Granian does.
                 if exc.code in (0, None) or time.monotonic() - started < MIN_SERVING_BEFORE_RESTART:
                     raise
-                log.error("the workers died one after the other (an engine abort?): starting them again")
+                log.error("the web workers died one after the other: starting them again")
     finally:
+        engines.stop()
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
 
@@ -167,7 +218,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    # Run as server.serve, not __main__: the workers look up _preloaded in server.serve.
-    from server.serve import main as serve_main
-
-    serve_main()
+    main()

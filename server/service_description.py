@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Response, current_app, request
+from flask import Blueprint, Response, current_app, request
 
 from . import negotiation
-from .backends import Backend, BackendError
+from .engine.store import EngineStore
 from .errors import ProtocolError
+
+bp = Blueprint("service_description", __name__)
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
@@ -33,7 +35,7 @@ def _sd(name: str) -> ox.NamedNode:
     return ox.NamedNode(SD + name)
 
 
-def describe(endpoint: str, backend: Backend, updates: bool, federation: bool) -> list[ox.Triple]:
+def describe(endpoint: str, store: EngineStore, updates: bool, federation: bool) -> list[ox.Triple]:
     """The triples of the service description of ``endpoint``."""
     service = ox.BlankNode("service")
     triples = [
@@ -60,8 +62,8 @@ def describe(endpoint: str, backend: Backend, updates: bool, federation: bool) -
         ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
     ]
     try:
-        names = backend.named_graphs()
-    except (BackendError, OSError):
+        names = store.named_graphs()
+    except ProtocolError:
         names = []
     for index, name in enumerate(names):
         node = ox.BlankNode(f"g{index}")
@@ -73,8 +75,11 @@ def describe(endpoint: str, backend: Backend, updates: bool, federation: bool) -
     return triples
 
 
-def service_description_response(endpoint: str) -> Response:
-    """The service description in the RDF syntax the client accepts (Turtle by default)."""
+@bp.route("/sparql", methods=["GET", "HEAD"])
+def service_description() -> Response:
+    """The service description in the RDF syntax the client accepts (Turtle by default): a GET on the
+    endpoint without a query (the gateway answers queries itself)."""
+    endpoint = current_app.config.get("PUBLIC_ENDPOINT_URL") or request.base_url
     fmt = negotiation.choose(
         negotiation.RDF,
         request.headers.get("Accept"),
@@ -86,7 +91,7 @@ def service_description_response(endpoint: str) -> Response:
     config = current_app.config
     triples = describe(
         endpoint,
-        current_app.extensions["iscm_backend"],
+        current_app.extensions["iscm_store"],
         bool(config["UPDATES_ENABLED"]),
         bool(config["SERVICE_ALLOWLIST"]),
     )

@@ -1,8 +1,9 @@
 """A small SPARQL lexer for the few things the protocol layer must know before the engine runs.
 
-It never evaluates anything (Oxigraph does): it finds the query form (for a remote backend), the
-endpoints named in SERVICE clauses (for the allow-list), and where to put the USING clauses that the
-``using-graph-uri`` / ``using-named-graph-uri`` protocol parameters stand for in an update.
+It never evaluates anything (Oxigraph does) and decides nothing about safety (SERVICE is checked on
+the parsed query: service_policy.py): it finds the query form (for a remote backend), whether a query
+names its own dataset, where to put the USING clauses that the ``using-graph-uri`` /
+``using-named-graph-uri`` protocol parameters stand for in an update, and the ORDER BY keys.
 The lexer knows IRIs, strings, comments and braces, so keywords inside them are not mistaken for syntax.
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+
+import pyoxigraph as ox
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _TOKEN = re.compile(
@@ -78,75 +80,10 @@ def query_form(text: str) -> str | None:
     return None
 
 
-class ServiceNotAllowed(ValueError):
-    """A SERVICE clause calls an endpoint that is not on the allow-list."""
-
-
-def service_endpoints(
-    text: str, base_iri: str | None = None, keywords: tuple[str, ...] = ("SERVICE",)
-) -> list[str | None]:
-    """The IRIs named after SERVICE (None for a variable), with prefixes and BASE applied.
-
-    ``keywords=("SERVICE", "LOAD")`` also finds what an update LOADs: both make the server fetch a URL.
-    """
-    toks = tokens(unescape(text))
-    prefixes: dict[str, str] = {}
-    base = base_iri
-    found: list[str | None] = []
-    i = 0
-    while i < len(toks):
-        token = toks[i]
-        upper = token.upper if token.kind == "word" else ""
-        if upper == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
-            base = _resolve(toks[i + 1].text[1:-1], base)
-            i += 2
-            continue
-        if upper == "PREFIX" and i + 2 < len(toks) and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri":
-            prefixes[toks[i + 1].text[:-1] if toks[i + 1].text.endswith(":") else toks[i + 1].text.split(":")[0]] = (
-                _resolve(toks[i + 2].text[1:-1], base)
-            )
-            i += 3
-            continue
-        if upper in keywords:
-            j = i + 1
-            if j < len(toks) and toks[j].kind == "word" and toks[j].upper == "SILENT":
-                j += 1
-            target = toks[j] if j < len(toks) else None
-            if target is None or target.kind == "var":
-                found.append(None)
-            elif target.kind == "iri":
-                found.append(_resolve(target.text[1:-1], base))
-            elif target.kind == "pname":
-                prefix, _, local = target.text.partition(":")
-                found.append(prefixes.get(prefix, prefix + ":") + local)
-            else:
-                found.append(None)
-            i = j + 1
-            continue
-        i += 1
-    return found
-
-
-def _resolve(iri: str, base: str | None) -> str:
-    return urljoin(base, iri) if base else iri
-
-
-def check_services(text: str, allowlist: list[str], base_iri: str | None = None, update: bool = False) -> None:
-    """Raise ServiceNotAllowed if a SERVICE clause (or, in an update, a LOAD) fetches a URL the
-    allow-list does not name."""
-    upper = text.upper()
-    if "SERVICE" not in upper and "\\U" not in upper and not (update and "LOAD" in upper):
-        return
-    if "*" in allowlist:
-        return
-    for endpoint in service_endpoints(text, base_iri, ("SERVICE", "LOAD") if update else ("SERVICE",)):
-        if endpoint is None:
-            raise ServiceNotAllowed("SERVICE with a variable endpoint is not allowed on this server")
-        if not any(
-            endpoint == allowed or (allowed.endswith("*") and endpoint.startswith(allowed[:-1]))
-            for allowed in allowlist
-        ):
-            raise ServiceNotAllowed(f"SERVICE <{endpoint}> is not on this server's allow-list")
+def iri_term(iri: str) -> str:
+    """``<iri>`` for a text sent to a remote endpoint, checked to be an IRI (ValueError if not), so that
+    nothing else can be spliced into the text."""
+    return str(ox.NamedNode(iri))
 
 
 class DatasetConflict(ValueError):

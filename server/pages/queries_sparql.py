@@ -1,10 +1,14 @@
 """The SPARQL the pages run, in one place. Each function returns query text (the prologue with the usual
-prefixes is added by ``common.q``); IRIs and strings coming from requests go through ``iri_ref`` and
-``sparql_string`` so that they cannot change a query's structure."""
+prefixes is added by ``common.q``); IRIs and strings go in only as terms checked and serialized by
+pyoxigraph (``iri_term``, ``sparql_string``), so that they cannot change a query's structure."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from ..sparql_text import iri_term
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -27,20 +31,15 @@ def prologue(base: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def iri_ref(iri: str) -> str:
-    """``<iri>``; refuses text that would break out of the IRI reference."""
-    if any(c in iri for c in '<>"{}|\\^` \n'):
-        raise ValueError(f"not an IRI: {iri!r}")
-    return f"<{iri}>"
 
 
 def sparql_string(text: str) -> str:
-    """A one-line SPARQL string literal."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ") + '"'
+    """A SPARQL string literal of ``text``."""
+    return str(ox.Literal(text))
 
 
 def _values(iris: Iterable[str]) -> str:
-    return " ".join(iri_ref(i) for i in iris)
+    return " ".join(iri_term(i) for i in iris)
 
 
 # --- labels and provenance -----------------------------------------------------------------------------
@@ -77,13 +76,13 @@ def source_pattern(node: str) -> str:
 
 def facts_query(iri: str) -> str:
     return f"""SELECT ?p ?o ?g ?loc ?doc ?line ?section ?srcurl WHERE {{
-  GRAPH ?g {{ {iri_ref(iri)} ?p ?o }}
+  GRAPH ?g {{ {iri_term(iri)} ?p ?o }}
   {source_pattern("?g")}
 }}"""
 
 
 def incoming_query(iri: str, limit: int) -> str:
-    return f"SELECT ?s ?p WHERE {{ ?s ?p {iri_ref(iri)} }} ORDER BY ?p ?s LIMIT {int(limit)}"
+    return f"SELECT ?s ?p WHERE {{ ?s ?p {iri_term(iri)} }} ORDER BY ?p ?s LIMIT {int(limit)}"
 
 
 def memberships_query(subject: str, side: str) -> str:
@@ -91,7 +90,7 @@ def memberships_query(subject: str, side: str) -> str:
     thing on the other side as ?party."""
     other = "member" if side == "organization" else "organization"
     return f"""SELECT ?ms ?party ?role ?asof ?conf ?qual ?comment ?iso3 ?loc ?doc ?line ?section ?srcurl WHERE {{
-  ?ms org:{side} {iri_ref(subject)} ; org:{other} ?party ; org:role ?role .
+  ?ms org:{side} {iri_term(subject)} ; org:{other} ?party ; org:role ?role .
   OPTIONAL {{ ?ms iscm:asOf ?asof }} OPTIONAL {{ ?ms iscm:confidence ?conf }}
   OPTIONAL {{ ?ms iscm:qualifier ?qual }} OPTIONAL {{ ?ms rdfs:comment ?comment }}
   OPTIONAL {{ ?party iscm:iso3166Alpha3 ?iso3 }}
@@ -100,7 +99,7 @@ def memberships_query(subject: str, side: str) -> str:
 
 
 def graph_content_query(iri: str) -> str:
-    return f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri_ref(iri)} {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o LIMIT 1000"
+    return f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri_term(iri)} {{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o LIMIT 1000"
 
 
 # --- home and lists ------------------------------------------------------------------------------------
@@ -176,7 +175,7 @@ def search_query(base: str, kinds: Iterable[str], text: str) -> str:
 def related_nodes_query(iri: str) -> str:
     """Structures, funding, contributions, statements about it, cooperations and overlaps of a mechanism,
     with the other parties of cooperations and overlaps."""
-    ref = iri_ref(iri)
+    ref = iri_term(iri)
     return f"""SELECT ?node ?type ?kind ?label ?desc ?quote ?other ?loc ?doc ?line ?section ?srcurl WHERE {{
   {{ {ref} iscm:hasStructure|iscm:hasFunding|iscm:hasContribution ?node }}
   UNION {{ ?node iscm:about {ref} }}
@@ -193,7 +192,7 @@ def related_nodes_query(iri: str) -> str:
 
 def shared_members_query(iri: str) -> str:
     """The 10 mechanisms sharing the most members with ``iri`` (?other, ?n)."""
-    ref = iri_ref(iri)
+    ref = iri_term(iri)
     return f"""SELECT ?other (COUNT(DISTINCT ?p) AS ?n) WHERE {{
   ?p iscm:memberOf {ref} . ?p iscm:memberOf ?other . FILTER(?other != {ref})
 }} GROUP BY ?other ORDER BY DESC(?n) ?other LIMIT 10"""
@@ -202,14 +201,14 @@ def shared_members_query(iri: str) -> str:
 def member_counts_query(iri: str, others: Iterable[str]) -> str:
     """Members of ``iri`` and of each of ``others``."""
     return f"""SELECT ?m (COUNT(DISTINCT ?p) AS ?n) WHERE {{
-  VALUES ?m {{ {iri_ref(iri)} {_values(others)} }} ?p iscm:memberOf ?m
+  VALUES ?m {{ {iri_term(iri)} {_values(others)} }} ?p iscm:memberOf ?m
 }} GROUP BY ?m"""
 
 
 def summary_query(iri: str) -> str:
     """The sections of the one-page summary of a mechanism, in order."""
     return f"""SELECT ?s ?n ?title ?text ?doc WHERE {{
-  ?s iscm:summarizes {iri_ref(iri)} ; iscm:sectionNumber ?n .
+  ?s iscm:summarizes {iri_term(iri)} ; iscm:sectionNumber ?n .
   OPTIONAL {{ ?s dct:title ?title }} OPTIONAL {{ ?s iscm:text ?text }} OPTIONAL {{ ?s dct:isPartOf ?doc }}
 }} ORDER BY ?n"""
 
@@ -219,7 +218,7 @@ def summary_query(iri: str) -> str:
 
 def shared_states_query(iri: str, base: str) -> str:
     """The 15 States sharing the most ISCMs with ``iri`` (?other, ?n)."""
-    ref = iri_ref(iri)
+    ref = iri_term(iri)
     return f"""SELECT ?other (COUNT(DISTINCT ?m) AS ?n) WHERE {{
   {ref} iscm:memberOf ?m . ?other iscm:memberOf ?m .
   FILTER(?other != {ref} && STRSTARTS(STR(?other), "{base}id/state/"))
@@ -227,22 +226,22 @@ def shared_states_query(iri: str, base: str) -> str:
 
 
 def survey_query(iri: str) -> str:
-    return f"SELECT DISTINCT ?event WHERE {{ {iri_ref(iri)} iscm:tookPartIn ?event }}"
+    return f"SELECT DISTINCT ?event WHERE {{ {iri_term(iri)} iscm:tookPartIn ?event }}"
 
 
 # --- theme, region and M49 pages -----------------------------------------------------------------------
 
 
 def theme_mechanisms_query(iri: str) -> str:
-    return f"SELECT DISTINCT ?m WHERE {{ ?m iscm:thematicFocus {iri_ref(iri)} }}"
+    return f"SELECT DISTINCT ?m WHERE {{ ?m iscm:thematicFocus {iri_term(iri)} }}"
 
 
 def region_mechanisms_query(iri: str) -> str:
-    return f"SELECT DISTINCT ?m WHERE {{ ?m iscm:coversRegion {iri_ref(iri)} }}"
+    return f"SELECT DISTINCT ?m WHERE {{ ?m iscm:coversRegion {iri_term(iri)} }}"
 
 
 def m49_states_query(iri: str) -> str:
-    return f"SELECT DISTINCT ?m WHERE {{ ?m iscm:m49Region|iscm:m49SubRegion {iri_ref(iri)} }}"
+    return f"SELECT DISTINCT ?m WHERE {{ ?m iscm:m49Region|iscm:m49SubRegion {iri_term(iri)} }}"
 
 
 # --- source texts --------------------------------------------------------------------------------------
@@ -250,5 +249,5 @@ def m49_states_query(iri: str) -> str:
 
 def source_file_query(iri: str) -> str:
     """The text copy (?file, relative to the repository) and ?title of a source document."""
-    ref = iri_ref(iri)
+    ref = iri_term(iri)
     return f"SELECT ?file ?title WHERE {{ {ref} iscm:dataFile ?file OPTIONAL {{ {ref} dct:title ?title }} }}"

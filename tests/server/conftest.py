@@ -67,6 +67,60 @@ class Server:
                 self.process.wait()
 
 
+def descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (read from /proc: children of children...)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def supervisor_pid(server: Server) -> int | None:
+    """The engine supervisor of one of our servers."""
+    for pid in descendants(server.process.pid):
+        if "server.engine.supervisor" in command_line(pid):
+            parent = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+            if "server.engine.supervisor" not in command_line(int(parent)):
+                return pid
+    return None
+
+
+def engine_pids(server: Server) -> set[int]:
+    """The engine processes of one of our servers (the children of its supervisor)."""
+    supervisor = supervisor_pid(server)
+    return set() if supervisor is None else descendants(supervisor)
+
+
+def cpu_seconds(pids: set[int]) -> float:
+    """User + system CPU time of these processes, so far (those that ended count no more)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def wait_until_up(url: str, process: subprocess.Popen[bytes], log_path: Path, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

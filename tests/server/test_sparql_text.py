@@ -1,5 +1,5 @@
-"""The small SPARQL lexer of the protocol layer: query forms, SERVICE endpoints, USING clauses, and the
-ORDER BY key that keeps Oxigraph from aborting on terms it cannot compare."""
+"""The small SPARQL lexer of the protocol layer: query forms, USING clauses, and the ORDER BY key that
+keeps Oxigraph from aborting on terms it cannot compare; and content negotiation."""
 
 from __future__ import annotations
 
@@ -11,14 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from server import negotiation, sparql_text
-from server.sparql_text import (
-    DatasetConflict,
-    ServiceNotAllowed,
-    add_using_clauses,
-    check_services,
-    query_form,
-    service_endpoints,
-)
+from server.sparql_text import DatasetConflict, add_using_clauses, iri_term, query_form
 
 
 @pytest.mark.parametrize(
@@ -34,34 +27,11 @@ def test_query_form(query: str, form: str) -> None:
     assert query_form(query) == form
 
 
-def test_service_endpoints_resolve_prefixes_base_and_escapes() -> None:
-    query = r"""BASE <http://example.org/base/>
-    PREFIX e: <http://remote.example/>
-    SELECT * WHERE {
-      SERVICE <sparql> { ?a ?b ?c }
-      SERVICE SILENT e:sparql { ?a ?b ?c }
-      \u0053ERVICE <http://escaped.example/sparql> { ?a ?b ?c }
-      SERVICE ?endpoint { ?a ?b ?c }
-      ?s <http://p> "SERVICE <http://in-a-string/>" # SERVICE <http://in-a-comment/>
-    }"""
-    assert service_endpoints(query) == [
-        "http://example.org/base/sparql",
-        "http://remote.example/sparql",
-        "http://escaped.example/sparql",
-        None,
-    ]
-
-
-def test_check_services_with_an_allow_list() -> None:
-    query = "SELECT * WHERE { SERVICE <http://a.example/sparql> { ?s ?p ?o } }"
-    check_services(query, ["http://a.example/sparql"])
-    check_services(query, ["http://a.example/*"])
-    check_services(query, ["*"])
-    with pytest.raises(ServiceNotAllowed):
-        check_services(query, [])
-    with pytest.raises(ServiceNotAllowed):
-        check_services(query, ["http://b.example/sparql"])
-    check_services("SELECT * WHERE { ?s <http://service.example/p> ?o }", [])
+def test_iri_terms_are_checked_so_that_nothing_can_be_spliced_in() -> None:
+    assert iri_term("https://w3id.org/iscm/id/state/MAR") == "<https://w3id.org/iscm/id/state/MAR>"
+    for bad in ["x> ?p ?o } UNION { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } } #", "a b", "http://x/\n", ""]:
+        with pytest.raises(ValueError):
+            iri_term(bad)
 
 
 def test_using_clauses_go_before_where_of_each_modify_operation() -> None:
@@ -105,13 +75,6 @@ def test_using_conflicts_with_with_and_using_in_the_update() -> None:
 def test_negotiation(kind: str, accept: str | None, param: str | None, expected: str | None) -> None:
     chosen = negotiation.choose(kind, accept, param)
     assert (chosen.key if chosen else None) == expected
-
-
-def test_load_in_an_update_is_checked_like_service() -> None:
-    check_services("LOAD <http://a.example/data.ttl>", ["http://a.example/*"], update=True)
-    with pytest.raises(ServiceNotAllowed):
-        check_services("LOAD SILENT <http://b.example/data.ttl> INTO GRAPH <http://g>", [], update=True)
-    check_services("INSERT DATA { <http://s> <http://p> 'LOAD <http://x>' }", [], update=True)
 
 
 # --- ORDER BY that Oxigraph can sort ---------------------------------------------------------------------

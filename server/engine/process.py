@@ -1,0 +1,74 @@
+"""The life of one engine process: accept a web worker's connection, answer its jobs one at a time.
+
+An engine is forked from the supervisor, which holds the store (server/engine/supervisor.py), so it
+shares the in-memory copy. It takes one connection at a time from its lane's listening socket and
+serves it until the web worker closes it (the web worker keeps it while it has work for it). Every
+job is marked in the engine table (server/engine/table.py) while it runs. An engine whose job was
+demoted to idle priority retires after answering it (it cannot raise its own priority back), and
+says so in its reply, so that the web worker does not send it another job.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import time
+from typing import NoReturn
+
+from . import wire
+from .jobs import Jobs, error
+from .table import ACCEPTING, ASSIGNED, RUNNING, STARTING, Slot
+
+log = logging.getLogger(__name__)
+
+
+def serve_forever(listener: socket.socket, slot: Slot, index: int, jobs: Jobs) -> NoReturn:
+    """Take connections from ``listener`` and answer their jobs until this process is ended."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    pid = os.getpid()
+    slot.state = STARTING
+    slot.pid = pid
+    jobs.open()
+    while True:
+        slot.state = ACCEPTING
+        connection, _ = listener.accept()
+        slot.state = ASSIGNED
+        try:
+            wire.send(connection, {"pid": pid, "slot": index})
+            _serve(connection, slot, jobs)
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            connection.close()
+
+
+def _serve(connection: socket.socket, slot: Slot, jobs: Jobs) -> None:
+    while True:
+        frame = wire.receive(connection)  # the web worker closing its connection ends this (WireError)
+        header = frame.header
+        frame.close()
+        job = slot.job + 1
+        slot.client = int(header.get("client") or 0)
+        started = time.monotonic()
+        slot.started = started
+        slot.deadline = started + float(header.get("timeout") or 0)
+        slot.job = job
+        slot.state = RUNNING
+        try:
+            reply = jobs.run(header, frame.payload)
+        except Exception:  # noqa: BLE001 - a bug of ours: logged here, answered as such
+            log.exception("engine %d failed on a %s job", os.getpid(), header.get("op"))
+            reply = error("internal", "the engine failed on this request; the error was logged")
+        slot.state = ASSIGNED
+        retire = slot.demoted_job == job or os.sched_getscheduler(0) != os.SCHED_OTHER
+        if retire:
+            reply.header["closing"] = True
+        try:
+            wire.send(connection, reply.header, reply.payload, reply.fd)
+        finally:
+            reply.close()
+        if retire:
+            os._exit(0)

@@ -1,0 +1,262 @@
+"""The web worker: an RSGI application that Granian runs on its event loop.
+
+- ``/sparql`` is answered here, on the event loop (sparql_protocol.py, query_service.py): a query waits
+  for its engine without holding a thread, and the engine is killed when the client goes away.
+  A plain GET that repeats an earlier one is replayed from memory.
+- Everything else (pages, linked data, the query API, downloads, /store, /metrics) is the Flask app,
+  run in a thread pool (wsgi_bridge.py) once the request body is in.
+- Every request body must arrive within BODY_TIMEOUT seconds and MAX_REQUEST_BYTES (else 408 / 413),
+  before any thread or engine is given to it; Granian bounds the time to send the headers.
+- Each request is counted (bounded labels: unknown methods are ``other``), timed, and logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import time
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .access_log import AccessLog
+from .config import load_config
+from .cors import COMMON_HEADERS, PREFLIGHT_HEADERS
+from .engine import wire
+from .engine.client import Engines
+from .engine.store import EngineStore
+from .errors import ProtocolError, render_error
+from .http_cache import ResultCache
+from .ops import RequestMetrics
+from .query_service import Answer, QueryRequest, QueryService
+from .release_info import Versions
+from .results import CHUNK, Spool
+from .sparql_protocol import HttpRequest, UpdateRequest, only_query, parse, require_update_rights
+from .wsgi_bridge import WsgiBridge
+
+log = logging.getLogger(__name__)
+_HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
+_SPARQL_METHODS = "GET, HEAD, POST, OPTIONS"
+
+
+class Gateway:
+    """The RSGI application of one web worker (see the module documentation)."""
+
+    def __init__(self, config: dict[str, Any], runtime: Path) -> None:
+        from . import create_app
+
+        self.config = config
+        self.engines = Engines(config, runtime)
+        dist = Path(config["DIST"]).resolve() if config.get("DIST") else None
+        self.versions = Versions(dist, bool(config["UPDATES_ENABLED"]), bool(config.get("BACKEND_URL")))
+        self.cache = ResultCache(int(config["RESULT_CACHE_ENTRIES"]), int(config["RESULT_CACHE_MAX_BYTES"]))
+        self.service = QueryService(self.engines, self.versions, self.cache, config)
+        self.store = EngineStore(self.engines, self.versions, config)
+        self.app = create_app(config, self.store, self.cache)
+        self.bridge = WsgiBridge(self.app.wsgi_app, int(config["WEB_THREADS"]))
+        self.metrics = RequestMetrics()
+        self.access_log = AccessLog(config["ACCESS_LOG"]) if config.get("ACCESS_LOG") else None
+        self.timeout = float(config["QUERY_TIMEOUT"])
+        self.max_body = int(config["MAX_REQUEST_BYTES"])
+        self.body_timeout = float(config["BODY_TIMEOUT"])
+        self.public_url: str | None = config.get("PUBLIC_ENDPOINT_URL")
+        self.replay_entries = int(config["RESULT_CACHE_ENTRIES"])
+        self._replay: OrderedDict[tuple[str, str, str, str], tuple[int, list[tuple[str, str]], bytes]] = OrderedDict()
+
+    # --- RSGI --------------------------------------------------------------------------------------------
+
+    async def __rsgi__(self, scope: Any, proto: Any) -> None:
+        if scope.proto != "http":
+            proto.close(403)
+            return
+        started = time.perf_counter()
+        status = 500
+        try:
+            if scope.path == "/sparql":
+                status = await self._sparql(scope, proto)
+            else:
+                status = await self._site(scope, proto)
+        except wire.Gone:
+            status = 499  # the client went away: nothing to answer
+        except ProtocolError as exc:
+            status = _error(proto, exc, _headers(scope).get("accept"))
+        except Exception:  # noqa: BLE001 - logged; the client gets a 500 without a stack trace
+            log.exception("unexpected error on %s %s", scope.method, scope.path)
+            message = ProtocolError(500, "the server failed to answer this request; the error was logged")
+            status = _error(proto, message, None)
+        finally:
+            seconds = time.perf_counter() - started
+            self.metrics.record(scope.path, scope.method, status, seconds)
+            if self.access_log is not None:
+                self.access_log.record(scope, status, seconds)
+
+    # --- the site (Flask) --------------------------------------------------------------------------------
+
+    async def _site(self, scope: Any, proto: Any) -> int:
+        body = await self._body(scope, proto, _headers(scope))
+        return await self.bridge(scope, proto, body)
+
+    async def _body(self, scope: Any, proto: Any, headers: dict[str, str]) -> bytes:
+        """The request body, complete, within the time and size limits (ProtocolError 408 / 413)."""
+        length = headers.get("content-length")
+        if length is None and "transfer-encoding" not in headers:
+            return b""
+        if length is not None:
+            if not length.isdigit():
+                raise ProtocolError(400, "the Content-Length header is not a number", "Content-Length", _CLOSE)
+            if int(length) > self.max_body:
+                raise ProtocolError(413, "the request body is larger than this server accepts", None, _CLOSE)
+            if int(length) == 0:
+                return b""
+        try:
+            return await asyncio.wait_for(self._read(proto), self.body_timeout)
+        except TimeoutError:
+            raise ProtocolError(
+                408, f"the request body did not arrive within {self.body_timeout:g} s", None, _CLOSE
+            ) from None
+
+    async def _read(self, proto: Any) -> bytes:
+        parts: list[bytes] = []
+        size = 0
+        async for chunk in proto:
+            size += len(chunk)
+            if size > self.max_body:
+                raise ProtocolError(413, "the request body is larger than this server accepts", None, _CLOSE)
+            parts.append(chunk)
+        return b"".join(parts)
+
+    # --- /sparql -----------------------------------------------------------------------------------------
+
+    async def _sparql(self, scope: Any, proto: Any) -> int:
+        method = scope.method
+        headers = _headers(scope)
+        if method == "OPTIONS":
+            proto.response_empty(204, COMMON_HEADERS + PREFLIGHT_HEADERS + [("Allow", _SPARQL_METHODS)])
+            return 204
+        if method not in ("GET", "HEAD", "POST"):
+            raise ProtocolError(
+                405, f"the SPARQL endpoint does not answer {method[:20]!r}", None, {"Allow": _SPARQL_METHODS}
+            )
+        base = self._endpoint_url(scope, headers)
+        query_string = scope.query_string
+        accept = headers.get("accept") or ""
+        replay_key = None
+        if method == "GET" and query_string and "if-none-match" not in headers and "if-modified-since" not in headers:
+            tag = self.versions.current.tag
+            if tag is not None and self.replay_entries > 0:
+                replay_key = (query_string, accept, tag, base)
+                entry = self._replay.get(replay_key)
+                if entry is not None:
+                    self._replay.move_to_end(replay_key)
+                    self.metrics.replayed()
+                    proto.response_bytes(*entry)
+                    return entry[0]
+        until = asyncio.get_running_loop().time() + self.timeout
+        body = await self._body(scope, proto, headers) if method == "POST" else b""
+        request = HttpRequest(method, query_string, headers, body)
+        query = only_query(query_string) if method == "GET" else None
+        parsed = parse(request, base) if query is None else None
+        if query is None and parsed is None:  # no query: the service description (a Flask view)
+            return await self.bridge(scope, proto, b"")
+        if isinstance(parsed, UpdateRequest):
+            require_update_rights(
+                bool(self.config["UPDATES_ENABLED"]), self.config.get("UPDATE_TOKEN"), parsed.authorization
+            )
+            await self.service.update(parsed.update, list(parsed.using), list(parsed.using_named), base, until)
+            proto.response_empty(204, [("Cache-Control", "no-store"), *COMMON_HEADERS])
+            return 204
+        if parsed is None:
+            parsed = QueryRequest(
+                query or "",
+                base,
+                accept=headers.get("accept"),
+                if_none_match=headers.get("if-none-match"),
+                if_modified_since=headers.get("if-modified-since"),
+            )
+        answer = await self.service.answer(parsed, _address(scope), until, proto.client_disconnect)
+        if replay_key is not None and answer.cacheable and isinstance(answer.body, bytes):
+            self._remember(replay_key, answer)
+        return await _send(proto, answer, method == "HEAD")
+
+    def _remember(self, key: tuple[str, str, str, str], answer: Answer) -> None:
+        assert isinstance(answer.body, bytes)
+        self._replay[key] = (answer.status, answer.headers + COMMON_HEADERS, answer.body)
+        while len(self._replay) > self.replay_entries:
+            self._replay.popitem(last=False)
+
+    def _endpoint_url(self, scope: Any, headers: dict[str, str]) -> str:
+        """The endpoint's own URL, the base IRI of queries: configured, or the URL this request used."""
+        if self.public_url:
+            return self.public_url
+        return _endpoint_url(scope.scheme, headers.get("host") or "localhost")
+
+
+_CLOSE = {"Connection": "close"}
+
+
+@lru_cache(maxsize=256)
+def _endpoint_url(scheme: str, host: str) -> str:
+    if not _HOST.match(host):
+        raise ProtocolError(400, "the Host header is not a host name", "Host")
+    url = f"{scheme}://{host}/sparql"
+    ox.NamedNode(url)  # it becomes the base IRI of the query: it must be one
+    return url
+
+
+def _headers(scope: Any) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name, value in scope.headers.items():
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+def _address(scope: Any) -> str:
+    return scope.client.rpartition(":")[0].strip("[]") or scope.client
+
+
+async def _send(proto: Any, answer: Answer, head: bool) -> int:
+    headers = answer.headers + COMMON_HEADERS
+    body = answer.body
+    if isinstance(body, bytes):
+        proto.response_bytes(answer.status, headers, b"" if head else body)
+        return answer.status
+    try:
+        if head:
+            proto.response_bytes(answer.status, headers, b"")
+            return answer.status
+        transport = proto.response_stream(answer.status, headers)
+        await _stream(transport, body)
+    finally:
+        body.close()
+    return answer.status
+
+
+async def _stream(transport: Any, spool: Spool) -> None:
+    with spool.reader() as handle:
+        while chunk := handle.read(4 * CHUNK):
+            await transport.send_bytes(chunk)
+
+
+def _error(proto: Any, exc: ProtocolError, accept: str | None) -> int:
+    body, content_type = render_error(exc.status, exc.message, exc.parameter, accept)
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body))), ("Cache-Control", "no-store")]
+    headers += list(exc.headers.items()) + COMMON_HEADERS
+    try:
+        proto.response_bytes(exc.status, headers, body)
+    except RuntimeError:  # a response was already started: nothing more can be sent
+        pass
+    return exc.status
+
+
+def worker_app() -> Gateway:
+    """The RSGI app of one Granian worker (built in the worker, after it was started)."""
+    config = load_config()
+    runtime = config.get("RUNTIME") or os.environ.get("ISCM_KG_RUNTIME")
+    if not runtime:
+        raise RuntimeError("ISCM_KG_RUNTIME is not set: start the server with `iscm-kg serve`")
+    return Gateway(config, Path(runtime))

@@ -1,0 +1,81 @@
+"""The release being served, as the web workers see it: its build info and the version HTTP validators
+(ETag, Last-Modified) and caches are keyed on."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class DatasetVersion:
+    """What HTTP validators are derived from. ``tag`` is None when the data can change unseen."""
+
+    tag: str | None
+    last_modified: datetime | None
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+def read_build_info(dist: Path | None) -> dict[str, Any]:
+    """The release's build-info.json ({} when there is none or it cannot be read)."""
+    if dist is None:
+        return {}
+    try:
+        data = json.loads((Path(dist) / "build-info.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).replace(microsecond=0)
+
+
+class Versions:
+    """The dataset version of this web worker: the release's, or one per write when updates are on
+    (there is then one web worker, so it sees every write)."""
+
+    def __init__(self, dist: Path | None, writable: bool, remote: bool) -> None:
+        self.info = read_build_info(dist)
+        self.writable = writable
+        self.remote = remote
+        self._nonce = uuid.uuid4().hex[:8]
+        self._writes = 0
+        self._last_write: datetime | None = None
+        self._version = self._compute()
+
+    @property
+    def current(self) -> DatasetVersion:
+        return self._version
+
+    def written(self) -> None:
+        """Count a write (update or Graph Store change): a new version."""
+        self._writes += 1
+        self._last_write = datetime.now(UTC).replace(microsecond=0)
+        self._version = self._compute()
+
+    def _compute(self) -> DatasetVersion:
+        declared = self.info.get("dataset_version")
+        built = parse_time(self.info.get("built_at"))
+        if self.writable:
+            if self.remote:  # the remote data may change without us knowing
+                return DatasetVersion(None, None, self.info)
+            tag = f"{declared or 'unversioned'}.{self._nonce}.{self._writes}"
+            return DatasetVersion(tag, self._last_write or built, self.info)
+        return DatasetVersion(str(declared) if declared else None, built, self.info)
