@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from .build import build_dataset
 from .errors import DataError
 from .namespaces import DEFAULT_BASE
+from .querying import materialize_default_graph
 from .validate import ValidationReport, validate_dataset
 
 PREFIXES = {
@@ -106,6 +107,7 @@ def write_release(data_dir: Path, ontology_dir: Path, shapes_dir: Path, dist: Pa
 def _write_files(folder: Path, nquads: bytes, report: ValidationReport, version: str, base: str) -> dict:
     store = ox.Store(str(folder / "store"))
     store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+    materialize_default_graph(store)
     # --- network analysis (iscm_kg.analysis): reads the staging store, adds the graph .../graph/analysis to it
     # and to the dumps (merged into the sorted N-Quads), and writes networks/ ---
     from .analysis import add_to_release
@@ -113,6 +115,7 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, version:
     nquads = add_to_release(store, nquads, folder / "networks", base)
     version = hashlib.sha256(nquads).hexdigest()[:16]  # the version names the dumps as written
     # --- end of network analysis ---
+    materialize_default_graph(store)  # with the analysis graph
     store.optimize()
     del store
     quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))

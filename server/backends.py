@@ -25,6 +25,8 @@ from typing import Any
 import pyoxigraph as ox
 import requests
 
+from iscm_kg.querying import materialize_default_graph
+
 from . import sparql_text
 from .negotiation import RDF, RESULTS, Format
 from .results import Spool
@@ -213,7 +215,7 @@ class EmbeddedBackend(Backend):
         memory = ox.Store()
         memory.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
         if self.union_default_graph:
-            memory.update(MATERIALIZE_UNION)
+            materialize_default_graph(memory)
         self._store = memory
         self._source = f"{dump} (in memory, shared by the engine processes)"
         return True
@@ -349,10 +351,6 @@ class EmbeddedBackend(Backend):
             except OSError:
                 pass
         self._store = None
-
-
-# Writes the union of the named graphs into the default graph: each distinct triple once.
-MATERIALIZE_UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def _has_default_graph(store: ox.Store) -> bool:

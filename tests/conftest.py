@@ -30,7 +30,8 @@ def store(release: Path):
 
 @pytest.fixture(scope="session")
 def sparql(store):
-    """Run a SPARQL SELECT on the built store (union default graph); rows as dicts of plain strings."""
+    """Run a SPARQL SELECT on the built store (its default graph: the union of the named graphs); rows as
+    dicts of plain strings."""
 
     def run(query: str) -> list[dict[str, str]]:
         from iscm_kg.namespaces import DEFAULT_BASE
@@ -42,7 +43,7 @@ def sparql(store):
             f"PREFIX mech: <{DEFAULT_BASE}id/mechanism/>\nPREFIX state: <{DEFAULT_BASE}id/state/>\n"
             f"PREFIX orgn: <{DEFAULT_BASE}id/organization/>\nPREFIX role: <{DEFAULT_BASE}id/role/>\n"
         )
-        solutions = store.query(prefixes + query, use_default_graph_as_union=True)
+        solutions = store.query(prefixes + query)
         names = [v.value for v in solutions.variables]
         return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in solutions]
 

@@ -148,10 +148,10 @@ class Facts:
 
 
 def select(store: ox.Store, name: str, params: dict[str, str] | None = None) -> list[dict[str, str]]:
-    """Run queries/{name}.rq on the store (union default graph); rows as {variable: lexical value}, unbound
-    variables left out."""
+    """Run queries/{name}.rq on the store (its default graph: the union of the named graphs); rows as
+    {variable: lexical value}, unbound variables left out."""
     query = load_query(QUERIES / f"{name}.rq")
-    solutions = store.query(query.bind(params or {}), use_default_graph_as_union=True)
+    solutions = store.query(query.bind(params or {}))
     names = [v.value for v in solutions.variables]  # type: ignore[union-attr]
     rows = []
     for solution in solutions:  # type: ignore[union-attr]

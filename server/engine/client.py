@@ -26,6 +26,7 @@ from typing import Any
 
 from .. import negotiation
 from ..errors import ProtocolError
+from ..ops import ENGINE_FAILURES
 from . import lanes, wire
 from .table import CRASHED, DEADLINE, OVER_CAPACITY, RUNNING, Table, client_key
 
@@ -259,6 +260,7 @@ class Lane:
 def _explain(reason: int, state: int, signum: int, parameter: str | None) -> Exception:
     if state != RUNNING:
         return _Retry()
+    ENGINE_FAILURES.labels(_REASONS.get(reason, "restart")).inc()
     if reason == OVER_CAPACITY:
         return ProtocolError(
             429,
@@ -276,6 +278,9 @@ def _explain(reason: int, state: int, signum: int, parameter: str | None) -> Exc
             parameter,
         )
     return _unavailable("the query engine was restarted while it answered; try again")
+
+
+_REASONS = {CRASHED: "crash", OVER_CAPACITY: "over_capacity", DEADLINE: "deadline"}
 
 
 def _timed_out(seconds: float, parameter: str | None, message: str | None = None) -> ProtocolError:

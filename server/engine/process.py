@@ -28,6 +28,7 @@ def serve_forever(listener: socket.socket, slot: Slot, index: int, jobs: Jobs) -
     """Take connections from ``listener`` and answer their jobs until this process is ended."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.environ["RUST_BACKTRACE"] = "0"  # an engine a query made abort logs one line, not a backtrace
     pid = os.getpid()
     slot.state = STARTING
     slot.pid = pid

@@ -76,7 +76,7 @@ def test_spain_and_sweden(result):
 
 def test_the_analysis_graph_is_in_the_store(store):
     def count(query: str) -> int:
-        return int(next(iter(store.query(PREFIXES + query, use_default_graph_as_union=True)))["n"].value)
+        return int(next(iter(store.query(PREFIXES + query)))["n"].value)
 
     assert count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ANALYSIS}> {{ ?s a iscm:ISCMPair }} }}") > 100
     unlabelled = count(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{ANALYSIS}> {{ ?s a ?c }}
@@ -98,7 +98,7 @@ def test_competency_questions(store):
     queries = all_queries(QUERIES)
 
     def run(name: str, **params: str) -> list[dict[str, str]]:
-        solutions = store.query(queries[name].bind(params), use_default_graph_as_union=True)
+        solutions = store.query(queries[name].bind(params))
         names = [v.value for v in solutions.variables]
         return [{n: s[n].value for n in names if s[n] is not None} for s in solutions]
 

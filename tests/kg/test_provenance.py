@@ -29,7 +29,7 @@ def test_every_triple_about_an_iscm_has_a_source(store):
           OPTIONAL { ?g <http://www.w3.org/ns/prov#wasDerivedFrom> ?loc .
                      OPTIONAL { ?loc <http://purl.org/dc/terms/isPartOf> ?d }
                      BIND (COALESCE(?d, ?loc) AS ?doc) }
-        }""", use_default_graph_as_union=True)
+        }""")
     row = next(iter(rows))
     assert int(row["all"].value) > 30 * 10
     assert row["all"].value == row["sourced"].value

@@ -21,7 +21,7 @@ COMPETENCY = {name: q for name, q in all_queries(QUERIES).items() if not name.st
 @pytest.fixture(scope="module")
 def ask(store):
     def run(query_name: str, **params: str) -> list[dict]:
-        solutions = store.query(COMPETENCY[query_name].bind(params), use_default_graph_as_union=True)
+        solutions = store.query(COMPETENCY[query_name].bind(params))
         names = [v.value for v in solutions.variables]
         return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in solutions]
 

@@ -34,7 +34,12 @@ def test_dumps_agree(release: Path):
     turtle = {str(t.triple) for t in ox.parse(path=str(release / "iscm-kg.ttl"), format=ox.RdfFormat.TURTLE)}
     assert turtle == triples
     store = ox.Store.read_only(str(release / "store"))
-    assert len(store) == len(nq)
+    named = [q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)]
+    assert len(named) == len(nq)
+    # The store's default graph: every triple of the named graphs, once (what plain queries count).
+    default = [str(q.triple) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    assert sorted(default) == sorted({str(q.triple) for q in named})
+    assert len(default) == len(triples)
     assert not any(ox.BlankNode.__name__ in type(q.subject).__name__ for q in store)
 
 
