@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from granian.rsgi import ProtocolClosed as RSGIProtocolClosed
 
 from .access_log import AccessLog
 from .config import load_config
@@ -102,28 +103,38 @@ class Gateway:
         return await self.bridge(scope, proto, body)
 
     async def _body(self, scope: Any, proto: Any, headers: dict[str, str]) -> bytes:
-        """The request body, complete, within the time and size limits (ProtocolError 408 / 413)."""
+        """The request body, complete, within the time and size limits (ProtocolError 408 / 411 / 413).
+
+        A body must come with its Content-Length over HTTP/1 (a chunked body is refused with 411):
+        Granian ends a chunked stream cut short as if it were complete, while it reports a body shorter
+        than its Content-Length, which must not be taken for the whole request."""
         length = headers.get("content-length")
-        if length is None and "transfer-encoding" not in headers:
-            return b""
-        if length is not None:
-            if not length.isdigit():
-                raise ProtocolError(400, "the Content-Length header is not a number", "Content-Length", _CLOSE)
-            if int(length) > self.max_body:
-                raise ProtocolError(413, "the request body is larger than this server accepts", None, _CLOSE)
-            if int(length) == 0:
+        if length is None:
+            if "transfer-encoding" in headers and scope.http_version.startswith("1"):
+                raise ProtocolError(411, "send the request body with a Content-Length header", None, _CLOSE)
+            if not scope.http_version.startswith("2"):
                 return b""
+        elif not length.isdigit():
+            raise ProtocolError(400, "the Content-Length header is not a number", "Content-Length", _CLOSE)
+        elif int(length) > self.max_body:
+            raise ProtocolError(413, "the request body is larger than this server accepts", None, _CLOSE)
+        elif int(length) == 0:
+            return b""
         try:
-            return await asyncio.wait_for(self._read(proto), self.body_timeout)
+            return await asyncio.wait_for(self._read(proto, length is not None), self.body_timeout)
         except TimeoutError:
             raise ProtocolError(
                 408, f"the request body did not arrive within {self.body_timeout:g} s", None, _CLOSE
             ) from None
+        except RSGIProtocolClosed:
+            raise ProtocolError(400, "the request body ended before its Content-Length", None, _CLOSE) from None
 
-    async def _read(self, proto: Any) -> bytes:
+    async def _read(self, proto: Any, whole: bool) -> bytes:
+        if whole:  # the Content-Length, checked against the limit, bounds it
+            return await proto()
         parts: list[bytes] = []
         size = 0
-        async for chunk in proto:
+        async for chunk in proto:  # HTTP/2: its frames say where the body ends
             size += len(chunk)
             if size > self.max_body:
                 raise ProtocolError(413, "the request body is larger than this server accepts", None, _CLOSE)
