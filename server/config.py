@@ -71,7 +71,7 @@ SETTINGS: dict[str, tuple[str, Any, Any]] = {
     # Long queries that run at once (the others are paused), by default one per core.
     "LONG_QUERIES_RUNNING": ("ISCM_KG_LONG_QUERIES_RUNNING", os.cpu_count() or 2, int),
     # Long queries in flight (running or paused) at most, in all and per client address; beyond: 429.
-    "LONG_QUERIES": ("ISCM_KG_LONG_QUERIES", 48, int),
+    "LONG_QUERIES": ("ISCM_KG_LONG_QUERIES", 32, int),
     "LONG_QUERIES_PER_CLIENT": ("ISCM_KG_LONG_QUERIES_PER_CLIENT", 24, int),
     # Memory an engine may take beyond the shared store, in MiB (a query that needs more gets 400).
     "ENGINE_MEMORY_MB": ("ISCM_KG_ENGINE_MEMORY_MB", 4096, int),

@@ -82,8 +82,8 @@ class Gateway:
                 status = await self._sparql(scope, proto)
             else:
                 status = await self._site(scope, proto)
-        except wire.Gone:
-            status = 499  # the client went away: nothing to answer
+        except (wire.Gone, RSGIProtocolClosed):
+            status = 499  # the client went away: nothing to answer, nothing more to send
         except ProtocolError as exc:
             status = _error(proto, exc, _headers(scope).get("accept"))
         except Exception:  # noqa: BLE001 - logged; the client gets a 500 without a stack trace

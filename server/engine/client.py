@@ -82,7 +82,7 @@ class _Retry(Exception):
 class Lane:
     """The connections of this web worker to one lane's engines."""
 
-    def __init__(self, runtime: Path, name: str, table: Table, keep: int = 16) -> None:
+    def __init__(self, runtime: Path, name: str, table: Table, keep: int = 8) -> None:
         self.path = str(lanes.socket_path(runtime, name))
         self.table = table
         self.keep = keep
