@@ -265,6 +265,9 @@ def server_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 BACKENDS = ["embedded", "remote"]
+# ISCM_KG_TEST_VIRTUOSO=1 adds a third backend: our server in front of Virtuoso (tests/server/virtuoso.py).
+if os.environ.get("ISCM_KG_TEST_VIRTUOSO") == "1":
+    BACKENDS.append("virtuoso")
 REMOTE_ENV = {"ISCM_KG_BACKEND_UNION_PARAMETER": "union-default-graph"}
 
 
@@ -275,6 +278,13 @@ def endpoint(request: pytest.FixtureRequest, server_tmp: Path, dist: Path) -> It
     try:
         if request.param == "embedded":
             servers.append(start_ours("embedded", server_tmp, dist))
+        elif request.param == "virtuoso":
+            from .virtuoso import start_virtuoso
+
+            # Its default graph is the bag union of ours; the synthetic release has no triple in two graphs.
+            virtuoso = start_virtuoso("virtuoso-ro", server_tmp, dist / "iscm-kg.nq")
+            servers.append(virtuoso)
+            servers.append(start_ours("virtuoso-backed", server_tmp, dist, backend_url=virtuoso.sparql))
         else:
             oxigraph = start_oxigraph("oxigraph-ro", server_tmp, dist / "iscm-kg.nq", read_only=True)
             servers.append(oxigraph)
@@ -297,6 +307,15 @@ def writable_endpoint(
         if request.param == "embedded":
             env["ISCM_KG_STORE"] = str(tmp_path_factory.mktemp("rw") / "store")
             servers.append(start_ours("embedded-rw", server_tmp, empty_dist, workers=1, env=env))
+        elif request.param == "virtuoso":
+            from .virtuoso import start_virtuoso
+
+            virtuoso = start_virtuoso("virtuoso-rw", server_tmp, None, writable=True)
+            servers.append(virtuoso)
+            env["ISCM_KG_BACKEND_UPDATE_URL"] = virtuoso.sparql
+            servers.append(
+                start_ours("virtuoso-backed-rw", server_tmp, empty_dist, env=env, backend_url=virtuoso.sparql)
+            )
         else:
             oxigraph = start_oxigraph("oxigraph-rw", server_tmp, read_only=False)
             servers.append(oxigraph)
