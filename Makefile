@@ -25,10 +25,11 @@ node:
 
 # Debian packages. To run: jemalloc, the memory allocator the server loads (Oxigraph is faster with it), and
 # libseccomp, with which the engine processes shut themselves off the network.
-# For the tests also Chromium for the browser tests (Playwright drives it; never `playwright install`)
-# and curl as a real client of the endpoint. Installed when missing and we are root (CI), else named.
+# For the tests also Chromium for the browser tests (Playwright drives it; never `playwright install`),
+# curl as a real client of the endpoint, and Virtuoso, a peer the remote backend is verified against.
+# Installed when missing and we are root (CI), else named.
 RUN_DEBS  := libjemalloc2 libseccomp2
-TEST_DEBS := chromium curl
+TEST_DEBS := chromium curl virtuoso-opensource
 define install_debs
 	@missing=""; for p in $(1); do command -v $$p >/dev/null 2>&1 || dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

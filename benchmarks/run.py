@@ -208,7 +208,9 @@ def _wait(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
     raise RuntimeError(f"{url}: not up after {timeout} s")
 
 
-def start(name: str, data: dict[str, Path], log: Path) -> Running:
+def start(name: str, data: dict[str, Path], log: Path, *, query_timeout: int | None = None) -> Running:
+    """Start server ``name`` on ``data`` (``dist`` and ``nq``) and wait until it answers. ``query_timeout``
+    (s) sets ours' ISCM_KG_QUERY_TIMEOUT (default 120) and the Oxigraph server's --timeout-s (default none)."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
@@ -229,10 +231,12 @@ def start(name: str, data: dict[str, Path], log: Path) -> Running:
             "--dist",
             str(dist),
         ]
-        env["ISCM_KG_QUERY_TIMEOUT"] = "120"
+        env["ISCM_KG_QUERY_TIMEOUT"] = str(query_timeout or 120)
         endpoint = url + "/sparql"
     elif name == "oxigraph":
         command = [str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+        if query_timeout:
+            command += ["--timeout-s", str(query_timeout)]
         endpoint = url + "/query"
     elif name in ("thin-flask", "thin-flask-gunicorn"):
         env["THIN_FLASK_NQUADS"] = str(data["nq"])

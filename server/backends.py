@@ -28,7 +28,7 @@ import requests
 from iscm_kg.querying import materialize_default_graph
 
 from . import sparql_text
-from .negotiation import RDF, RESULTS, Format
+from .negotiation import BY_KEY, RDF, RESULTS, Format
 from .results import Spool
 
 log = logging.getLogger(__name__)
@@ -379,9 +379,12 @@ def _has_dataset_clause(text: str) -> bool:
 class RemoteBackend(Backend):
     """Any SPARQL 1.1 endpoint (Oxigraph server, Fuseki, Virtuoso, QLever) reached over HTTP.
 
-    Results are passed through in the format negotiated with our client; graph operations are done
-    with SPARQL queries and updates, so any SPARQL 1.1 server works. The remote end decides whether
-    its default graph is the union of its named graphs (``oxigraph serve --union-default-graph``).
+    Results are asked for in one format per kind (SPARQL JSON; N-Triples for graphs) and written again
+    by pyoxigraph in the format negotiated with our client, so that every backend answers in the same
+    forms (Virtuoso's TSV headers, its ``typed-literal``, its CSV booleans differ otherwise). Graph
+    operations are done with SPARQL queries and updates, and the protocol's USING parameters are
+    written into the update, so any SPARQL 1.1 server works. The remote end decides what its default
+    graph is (docs/endpoint.md says how to load ours).
     """
 
     name = "remote"
@@ -432,7 +435,10 @@ class RemoteBackend(Backend):
 
     @staticmethod
     def _with_base(text: str, base_iri: str | None) -> str:
-        return f"BASE {sparql_text.iri_term(base_iri)}\n{text}" if base_iri else text
+        """The text with our base IRI declared, unless it declares its own (Virtuoso refuses two)."""
+        if not base_iri or sparql_text.declares_base(text):
+            return text
+        return f"BASE {sparql_text.iri_term(base_iri)}\n{text}"
 
     def query(
         self,
@@ -452,7 +458,8 @@ class RemoteBackend(Backend):
             data["named-graph-uri"] = list(dataset.named_graphs)
         elif self.union_parameter and not _has_dataset_clause(text):
             data[self.union_parameter] = ""
-        response = self._post(self.query_url, data, fmt.media_type, stream=True)
+        wire = _WIRE[kind]
+        response = self._post(self.query_url, data, wire.media_type, stream=True)
         with response:
             if response.status_code == 400:
                 raise QuerySyntaxError(_short(response.text))
@@ -462,18 +469,20 @@ class RemoteBackend(Backend):
                 raise EvaluationError(f"the SPARQL endpoint answered {response.status_code}: {_short(response.text)}")
             if response.status_code >= 300:
                 raise BackendError(f"the SPARQL endpoint answered {response.status_code}: {_short(response.text)}")
-            spool = Spool()
+            received = Spool()
             for chunk in response.iter_content(65_536):
-                spool.write(chunk)
-        return QueryOutcome(kind, fmt, spool)
+                received.write(chunk)
+        try:
+            return QueryOutcome(kind, fmt, _rewrite(received, kind, fmt))
+        except (SyntaxError, ValueError) as exc:
+            raise BackendError(f"the SPARQL endpoint's answer is not valid {wire.key}: {_short(str(exc))}") from None
+        finally:
+            received.close()
 
     def update(self, text: str, using: list[str], using_named: list[str], base_iri: str | None) -> None:
-        data: dict[str, Any] = {"update": self._with_base(text, base_iri)}
-        if using:
-            data["using-graph-uri"] = using
-        if using_named:
-            data["using-named-graph-uri"] = using_named
-        response = self._post(self.update_url, data, None)
+        # As USING clauses in the text: Virtuoso applies the protocol parameters to the whole request.
+        text = sparql_text.add_using_clauses(text, using, using_named)
+        response = self._post(self.update_url, {"update": self._with_base(text, base_iri)}, None)
         with response:
             if response.status_code == 400:
                 raise QuerySyntaxError(_short(response.text))
@@ -491,22 +500,31 @@ class RemoteBackend(Backend):
         return self._ask("ASK {}", timeout=5)
 
     def named_graphs(self, limit: int = 1000) -> list[str]:
-        response = self._post(
-            self.query_url,
-            {"query": f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} }} LIMIT {int(limit)}"},
-            "application/sparql-results+json",
-        )
-        with response:
-            if response.status_code >= 300:
-                raise BackendError(f"the SPARQL endpoint answered {response.status_code}")
-            rows = response.json()["results"]["bindings"]
-        return sorted(row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri")
+        names: list[str] = []
+        # Virtuoso answers the empty pattern with one row, ?g unbound: then ask for the graphs that hold a
+        # triple, with GROUP BY (its SELECT DISTINCT ?g lists the graphs its graph-level security hides).
+        for query in (
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} }} LIMIT {int(limit)}",
+            f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g LIMIT {int(limit)}",
+        ):
+            response = self._post(self.query_url, {"query": query}, "application/sparql-results+json")
+            with response:
+                if response.status_code >= 300:
+                    raise BackendError(f"the SPARQL endpoint answered {response.status_code}")
+                rows = response.json()["results"]["bindings"]
+            names = sorted(row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri")
+            if names:
+                break
+        return names
 
     def graph_exists(self, graph: str | None) -> bool:
         if graph is None:
             return True
         name = sparql_text.iri_term(graph)
-        return self._ask(f"ASK {{ GRAPH {name} {{ }} }}") or self._ask(f"ASK {{ GRAPH {name} {{ ?s ?p ?o }} }}")
+        # Not `ASK { GRAPH <g> { } }` first: Virtuoso with graph-level security answers true for any g.
+        return self._ask(f"ASK {{ GRAPH {name} {{ ?s ?p ?o }} }}") or self._ask(
+            f"ASK {{ GRAPH ?g {{ }} FILTER (?g = {name}) }}"
+        )
 
     def dump_graph(self, graph: str | None, fmt: Format, sink: Spool) -> None:
         where = "?s ?p ?o" if graph is None else f"GRAPH {sparql_text.iri_term(graph)} {{ ?s ?p ?o }}"
@@ -526,7 +544,8 @@ class RemoteBackend(Backend):
         body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
         if body:
             wrapped = body if name is None else f"GRAPH {name} {{\n{body}\n}}"
-            statements.append(f"INSERT DATA {{\n{wrapped}\n}}")
+            # INSERT with an empty WHERE, not INSERT DATA: Virtuoso refuses blank nodes in INSERT DATA.
+            statements.append(f"INSERT {{\n{wrapped}\n}} WHERE {{}}")
         self.update(" ;\n".join(statements), [], [], None)
         return created
 
@@ -535,6 +554,25 @@ class RemoteBackend(Backend):
             return False
         self.update("DROP DEFAULT" if graph is None else f"DROP GRAPH {sparql_text.iri_term(graph)}", [], [], None)
         return True
+
+
+# What a remote endpoint is asked for, per kind of result; then written again in the negotiated format.
+_WIRE = {RESULTS: BY_KEY[(RESULTS, "json")], RDF: BY_KEY[(RDF, "ntriples")]}
+
+
+def _rewrite(received: Spool, kind: str, fmt: Format) -> Spool:
+    """A remote answer (in its _WIRE format) written by pyoxigraph in ``fmt``."""
+    spool = Spool()
+    with received.reader() as handle:
+        if kind == RDF:
+            rdf_format = fmt.ox_format
+            assert isinstance(rdf_format, ox.RdfFormat)
+            ox.serialize(ox.parse(handle, format=ox.RdfFormat.N_TRIPLES), spool, format=rdf_format)
+        else:
+            results_format = fmt.ox_format
+            assert isinstance(results_format, ox.QueryResultsFormat)
+            ox.parse_query_results(handle, format=ox.QueryResultsFormat.JSON).serialize(spool, format=results_format)
+    return spool
 
 
 def create_backend(config: dict[str, Any]) -> Backend:

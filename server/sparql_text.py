@@ -80,6 +80,15 @@ def query_form(text: str) -> str | None:
     return None
 
 
+def declares_base(text: str) -> bool:
+    """True if the text's prologue has a BASE declaration."""
+    toks = tokens(unescape(text))
+    i = 0
+    while i < len(toks) and toks[i].kind == "word" and toks[i].upper == "PREFIX":
+        i += 3  # PREFIX name: <iri>
+    return i < len(toks) and toks[i].kind == "word" and toks[i].upper == "BASE"
+
+
 def iri_term(iri: str) -> str:
     """``<iri>`` for a text sent to a remote endpoint, checked to be an IRI (ValueError if not), so that
     nothing else can be spliced into the text."""

@@ -264,10 +264,9 @@ def server_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("servers")
 
 
-BACKENDS = ["embedded", "remote"]
-# ISCM_KG_TEST_VIRTUOSO=1 adds a third backend: our server in front of Virtuoso (tests/server/virtuoso.py).
-if os.environ.get("ISCM_KG_TEST_VIRTUOSO") == "1":
-    BACKENDS.append("virtuoso")
+# Our server on its embedded store, and in front of the two peers it is verified against: the Oxigraph
+# server and Virtuoso (tests/server/virtuoso.py), each started here.
+BACKENDS = ["embedded", "remote", "virtuoso"]
 REMOTE_ENV = {"ISCM_KG_BACKEND_UNION_PARAMETER": "union-default-graph"}
 
 

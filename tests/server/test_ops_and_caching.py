@@ -233,6 +233,8 @@ def test_posted_queries_are_not_marked_cacheable(endpoint: Server) -> None:
 
 def test_queries_run_in_oxigraph_natively(endpoint: Server) -> None:
     # SPARQL 1.2 triple terms: Oxigraph evaluates them, rdflib's engine cannot even parse them.
+    if endpoint.name.startswith("virtuoso"):
+        pytest.skip("Virtuoso is not Oxigraph: it knows no SPARQL 1.2 triple terms")
     query = "SELECT (isTRIPLE(<<( <http://a> <http://b> <http://c> )>>) AS ?t) WHERE {}"
     response = requests.get(endpoint.sparql, params={"query": query}, timeout=10)
     assert response.status_code == 200, response.text

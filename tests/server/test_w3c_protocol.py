@@ -1,6 +1,7 @@
 """The W3C SPARQL 1.1 Protocol (34 tests), Service Description (3) and Graph Store Protocol tests,
-read from the manifests copied into tests/w3c/, run over HTTP against our server on both backends.
-Updates are on in this configuration (with the bearer token), as the update tests need."""
+read from the manifests copied into tests/w3c/, run over HTTP against our server on each backend (its
+embedded store, the Oxigraph server, Virtuoso). Updates are on in this configuration (with the bearer
+token), as the update tests need."""
 
 from __future__ import annotations
 
@@ -35,8 +36,15 @@ def test_w3c_protocol(test: HttpTest, writable_endpoint: Server) -> None:
     assert not problems, "\n".join(problems)
 
 
+# Virtuoso has no default graph of its own to write: "CLEAR DEFAULT operator requires declaration of a
+# plain default graph" (Virtuoso 7.2.5), so a PUT of the default graph cannot be done through SPARQL Update.
+VIRTUOSO_CANNOT = {"put_get_default"}
+
+
 @pytest.mark.parametrize("test", GSP_TESTS, ids=_id)
-def test_w3c_graph_store_protocol(test: HttpTest, writable_endpoint: Server) -> None:
+def test_w3c_graph_store_protocol(test: HttpTest, writable_endpoint: Server, request: pytest.FixtureRequest) -> None:
+    if writable_endpoint.name.startswith("virtuoso") and _id(test) in VIRTUOSO_CANNOT:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="Virtuoso cannot write its default graph"))
     reset(writable_endpoint.url, auth())
     problems = run_http_test(test, writable_endpoint.url, auth())
     assert not problems, "\n".join(problems)
