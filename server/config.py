@@ -67,7 +67,7 @@ SETTINGS: dict[str, tuple[str, Any, Any]] = {
     "ENGINES": ("ISCM_KG_ENGINES", 64, int),
     "ENGINES_IDLE": ("ISCM_KG_ENGINES_IDLE", 4, int),
     # A query still running after this many seconds is a long query: idle priority, scheduled.
-    "SLOW_QUERY_SECONDS": ("ISCM_KG_SLOW_QUERY_SECONDS", 0.25, float),
+    "SLOW_QUERY_SECONDS": ("ISCM_KG_SLOW_QUERY_SECONDS", 0.05, float),
     # Long queries that run at once (the others are paused), by default one per core.
     "LONG_QUERIES_RUNNING": ("ISCM_KG_LONG_QUERIES_RUNNING", os.cpu_count() or 2, int),
     # Long queries in flight (running or paused) at most, in all and per client address; beyond: 429.

@@ -9,13 +9,15 @@ answers it with an :class:`Answer` or raises ProtocolError:
   result cache;
 - a client at its quota of long queries gets 429 (server/engine/admission.py);
 - the query goes to an engine of the ``sparql`` lane (server/engine/client.py) with its deadline; the
-  engine is killed when the deadline passes or the HTTP client goes away;
+  engine is killed when the deadline passes or the HTTP client goes away; a query whose shape (its text
+  with the variables renamed) ran long before is sent as long from the start, so that a client
+  repeating an expensive query does not get its first moments at normal priority each time;
 - a query text that made an engine crash is remembered, and refused at once when it comes again.
 """
 
 from __future__ import annotations
 
-import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
@@ -62,21 +64,30 @@ class Answer:
 
 
 class _Remembered:
-    """A small thread-safe LRU set of digests."""
+    """A small thread-safe LRU set (of this process's string hashes)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._items: OrderedDict[bytes, None] = OrderedDict()
+        self._items: OrderedDict[int, None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def add(self, key: bytes) -> None:
+    def add(self, key: int) -> None:
         with self._lock:
             self._items[key] = None
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
-    def __contains__(self, key: bytes) -> bool:
+    def __contains__(self, key: int) -> bool:
         return key in self._items
+
+
+_VARIABLE = re.compile(r"[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+")
+
+
+def _shape(query: str) -> int:
+    """The query with its variables renamed and its spacing dropped (hashed): texts that differ only in
+    those are (almost always) the same work."""
+    return hash(" ".join(_VARIABLE.sub("?", query).split()))
 
 
 class QueryService:
@@ -95,6 +106,7 @@ class QueryService:
             ("X-Result-Truncated", f"true; the result was cut at {self.max_rows} rows"),
         ]
         self.crashers = _Remembered(1024)
+        self.long_shapes = _Remembered(4096)
         self._counters: dict[str, Batched] = {}
 
     async def answer(
@@ -129,7 +141,7 @@ class QueryService:
         elif is_get:
             headers.append(("Cache-Control", "no-cache"))
 
-        digest = hashlib.blake2b(query.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        digest = hash(query)
         if digest in self.crashers:
             raise EngineCrash("this query made the query engine fail before; simplify it", "query")
         if self.engines.blocked(client):
@@ -139,6 +151,7 @@ class QueryService:
                 "query",
                 RETRY_AFTER,
             )
+        shape = _shape(query)
         header: dict[str, Any] = {
             "op": "query",
             "base": req.base_iri,
@@ -146,6 +159,7 @@ class QueryService:
             "format": req.format_param,
             "max_rows": self.max_rows,
             "client": client_key(client),
+            "long": shape in self.long_shapes,
         }
         if req.dataset.specified:
             header["dataset"] = [list(req.dataset.default_graphs), list(req.dataset.named_graphs)]
@@ -156,7 +170,14 @@ class QueryService:
             raise
         except QueryTimedOut:
             TIMEOUTS.inc()
+            self.long_shapes.add(shape)
             raise
+        except ProtocolError as exc:
+            if exc.status == 429:
+                self.long_shapes.add(shape)
+            raise
+        if frame.header.get("long"):
+            self.long_shapes.add(shape)
         kind, truncated = str(frame.header["kind"]), bool(frame.header.get("truncated"))
         self._counter(kind).inc()
         if truncated:

@@ -1,7 +1,9 @@
 """The admission policy for public queries: cheap work stays fast while expensive queries pile up.
 
 Nobody can tell a cheap query from an expensive one before running it, so every query starts at
-normal priority. One that is still running after ``slow_after`` seconds is a *long* query:
+normal priority, unless its shape (its text with the variables renamed) ran long before: the web
+worker then marks it, and it starts as a long query. One that is still running after ``slow_after``
+seconds is a *long* query too:
 
 1. its engine is moved to idle priority (SCHED_IDLE): it only gets the CPU nobody else wants, so
    cheap queries, pages and the web workers are never slowed by it;
@@ -33,6 +35,7 @@ class Job:
     client: int
     started: float
     deadline: float
+    marked: bool = False  # sent as long from the start (its shape ran long before)
 
 
 @dataclass
@@ -79,7 +82,9 @@ class LongQueries:
         for entry in self._long.values():
             per_client[entry.client] += 1
         for key, job in sorted(current.items(), key=lambda item: item[1].started):
-            if key in self._long or now - job.started < self.slow_after or job.pid in actions.expire:
+            if key in self._long or job.pid in actions.expire:
+                continue
+            if now - job.started < self.slow_after and not job.marked:
                 continue
             if len(self._long) >= self.most or per_client[job.client] >= self.per_client:
                 actions.refuse.append(job.pid)

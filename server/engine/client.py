@@ -185,7 +185,13 @@ class Lane:
         watch: asyncio.Future[Any] | None = None
         try:
             header["timeout"] = max(0.001, until - loop.time())
-            await loop.sock_sendall(connection.sock, wire.encode(header, payload))
+            data = wire.encode(header, payload)
+            try:  # a job fits the socket's buffer almost always: no need to ask the loop
+                sent = connection.sock.send(data)
+            except BlockingIOError:
+                sent = 0
+            if sent < len(data):
+                await loop.sock_sendall(connection.sock, data[sent:])
             try:
                 first = min(until, loop.time() + WATCH_AFTER) if gone is not None else until
                 frame = await wire.receive_async(connection.sock, first)

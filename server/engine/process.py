@@ -4,8 +4,9 @@ An engine is forked from the supervisor, which holds the store (server/engine/su
 shares the in-memory copy. It takes one connection at a time from its lane's listening socket and
 serves it until the web worker closes it (the web worker keeps it while it has work for it). Every
 job is marked in the engine table (server/engine/table.py) while it runs. An engine whose job was
-demoted to idle priority retires after answering it (it cannot raise its own priority back), and
-says so in its reply, so that the web worker does not send it another job.
+moved to idle priority says so in its reply (the web worker then knows the query's shape runs long),
+and goes back to normal priority for the next job; where it may not (an unprivileged process cannot
+raise its priority again), it retires, and says so, so that the web worker does not send it another.
 """
 
 from __future__ import annotations
@@ -51,11 +52,16 @@ def _serve(connection: socket.socket, slot: Slot, jobs: Jobs) -> None:
         frame = wire.receive(connection)  # the web worker closing its connection ends this (WireError)
         header = frame.header
         frame.close()
+        if not _normal_priority():  # demoted as its last job ended: the web worker sends this job elsewhere
+            os._exit(0)
         job = slot.job + 1
         slot.client = int(header.get("client") or 0)
         started = time.monotonic()
         slot.started = started
         slot.deadline = started + float(header.get("timeout") or 0)
+        if header.get("long"):  # a shape that ran long before: idle priority from the start
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+            slot.marked_job = job
         slot.job = job
         slot.state = RUNNING
         try:
@@ -64,7 +70,10 @@ def _serve(connection: socket.socket, slot: Slot, jobs: Jobs) -> None:
             log.exception("engine %d failed on a %s job", os.getpid(), header.get("op"))
             reply = error("internal", "the engine failed on this request; the error was logged")
         slot.state = ASSIGNED
-        retire = slot.demoted_job == job or os.sched_getscheduler(0) != os.SCHED_OTHER
+        retire = False
+        if slot.demoted_job == job or os.sched_getscheduler(0) != os.SCHED_OTHER:
+            reply.header["long"] = True
+            retire = not _normal_priority()
         if retire:
             reply.header["closing"] = True
         try:
@@ -73,3 +82,14 @@ def _serve(connection: socket.socket, slot: Slot, jobs: Jobs) -> None:
             reply.close()
         if retire:
             os._exit(0)
+
+
+def _normal_priority() -> bool:
+    """Back to the normal scheduling policy if this engine was moved to idle priority; False if it may not."""
+    if os.sched_getscheduler(0) == os.SCHED_OTHER:
+        return True
+    try:
+        os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+    except PermissionError:
+        return False
+    return True

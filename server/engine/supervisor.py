@@ -151,7 +151,8 @@ class Supervisor:
         for index in state.slots:
             slot = self.table.slots[index]
             if slot.state == RUNNING and slot.pid in self.engines:
-                jobs.append(Job(slot.pid, slot.job, slot.client, slot.started, slot.deadline))
+                marked = slot.marked_job == slot.job
+                jobs.append(Job(slot.pid, slot.job, slot.client, slot.started, slot.deadline, marked))
         return jobs
 
     def _apply(self, actions: Actions) -> None:
@@ -254,6 +255,7 @@ class Supervisor:
         slot = self.table.slots[index]
         slot.state = STARTING
         slot.demoted_job = 0
+        slot.marked_job = 0
         pid = os.fork()
         if pid:
             self.engines[pid] = (state, index)

@@ -32,6 +32,7 @@ class Slot(ctypes.Structure):
         ("client", ctypes.c_uint64),
         ("started", ctypes.c_double),  # time.monotonic() of the job's start (CLOCK_MONOTONIC: one clock per machine)
         ("deadline", ctypes.c_double),  # monotonic time by which the job must be done
+        ("marked_job", ctypes.c_uint64),  # a job the web worker sent as long from the start (its shape ran long)
         # written by the supervisor
         ("demoted_job", ctypes.c_uint64),  # the job it moved to idle priority (the engine then retires)
         ("exit_pid", ctypes.c_int64),  # the last engine of this slot that ended, and how

@@ -64,3 +64,12 @@ def test_jobs_past_their_deadline_are_ended_after_the_grace() -> None:
 def test_the_site_lane_is_not_scheduled() -> None:
     actions = policy().tick(5.0, [job(pid, A, 0.0) for pid in range(1, 20)], schedule=False)
     assert actions.demote == [] and actions.pause == [] and actions.refuse == []
+
+
+def test_a_job_marked_long_is_long_at_once() -> None:
+    """A query whose shape ran long before starts as a long query: no moments at normal priority."""
+    rules = policy(running=1)
+    marked = Job(pid=5, job=1, client=A, started=1.0, deadline=1000.0, marked=True)
+    actions = rules.tick(1.01, [job(4, A, 0.0), marked])
+    assert [j.pid for j in actions.demote] == [4, 5]
+    assert actions.pause == [5]  # one runs at a time here: the older one

@@ -141,3 +141,33 @@ def test_a_client_that_goes_away_frees_its_engine(plain: Server) -> None:
     assert quiet_within(plain, 5) < 0.3
     response = requests.get(plain.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
     assert response.status_code == 200 and response.json()["boolean"] is True
+
+
+def test_the_site_is_not_starved_by_sparql_traffic(plain: Server) -> None:
+    """16 expensive /sparql queries kept in flight: the pages and the linked data (the site's own lane)
+    still answer, with their content."""
+    heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    stop = threading.Event()
+
+    def storm(n: int) -> None:
+        with requests.Session() as session:
+            while not stop.is_set():
+                try:
+                    session.get(plain.sparql, params={"query": f"{heavy} # {n} {time.monotonic_ns()}"}, timeout=2)
+                except requests.RequestException:
+                    pass
+
+    threads = [threading.Thread(target=storm, args=(n,), daemon=True) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    try:
+        time.sleep(1.0)  # the storm is on
+        for _ in range(5):
+            page = requests.get(plain.url + "/page/id/mechanism/m03", timeout=30)
+            assert page.status_code == 200 and "Mechanism 03" in page.text
+            document = requests.get(plain.url + "/data/id/mechanism/m03.ttl", timeout=30)
+            assert document.status_code == 200 and "Mechanism 03" in document.text
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
