@@ -40,20 +40,25 @@ def new_network_namespace() -> bool:
     return True
 
 
-def deny_network() -> None:
-    """Refuse every Internet (and netlink, packet) socket in this process and its children, for good."""
-    import pyseccomp as seccomp
+def network_filter() -> object | None:
+    """The seccomp filter that refuses Internet (and netlink, packet) sockets, built but not loaded; None
+    where seccomp cannot be used here (no libseccomp), which the supervisor reports once."""
+    try:
+        import pyseccomp as seccomp
 
-    rules = seccomp.SyscallFilter(seccomp.ALLOW)
+        rules = seccomp.SyscallFilter(seccomp.ALLOW)
+    except (ImportError, OSError, RuntimeError) as exc:
+        log.error("the engines cannot be kept off the network by seccomp (%s): install libseccomp2", exc)
+        return None
     for family in _BLOCKED_FAMILIES:
         rules.add_rule(seccomp.ERRNO(errno.EACCES), "socket", seccomp.Arg(0, seccomp.EQ, family))
         rules.add_rule(seccomp.ERRNO(errno.EACCES), "socketpair", seccomp.Arg(0, seccomp.EQ, family))
     for call in ("io_uring_setup", "io_uring_enter", "io_uring_register"):
         rules.add_rule(seccomp.ERRNO(errno.ENOSYS), call)
-    rules.load()  # sets no_new_privs first: no privilege is needed
+    return rules
 
 
-def confine(network: bool, memory_bytes: int | None) -> None:
+def confine(network: bool, memory_bytes: int | None, rules: object | None) -> None:
     """Everything an engine process does to itself right after it is forked."""
     _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # die with the supervisor
     if os.getppid() == 1:  # the supervisor died before the line above took effect
@@ -69,5 +74,5 @@ def confine(network: bool, memory_bytes: int | None) -> None:
         with open("/proc/self/statm") as handle:
             mapped = int(handle.read().split()[0]) * resource.getpagesize()
         resource.setrlimit(resource.RLIMIT_AS, (mapped + memory_bytes, mapped + memory_bytes))
-    if not network:
-        deny_network()
+    if not network and rules is not None:
+        rules.load()  # type: ignore[attr-defined] - sets no_new_privs first: no privilege is needed

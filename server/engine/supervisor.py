@@ -67,6 +67,7 @@ class Supervisor:
         self.reasons: dict[int, int] = {}  # pid -> why we ended it
         self.stopping = False
         self.lanes: list[LaneState] = []
+        self.network_filter: object | None = None
 
     # --- start ---------------------------------------------------------------------------------------
 
@@ -87,6 +88,7 @@ class Supervisor:
         all_lanes = lanes.lanes(self.config)
         if not any(lane.network for lane in all_lanes):
             sandbox.new_network_namespace()
+        self.network_filter = sandbox.network_filter()
         Spool.directory = str(self.runtime)
         _warm_up()
         policy = self.config
@@ -265,7 +267,7 @@ class Supervisor:
             for other in self.lanes:
                 if other is not state:
                     other.listener.close()
-            sandbox.confine(state.lane.network, self.memory)
+            sandbox.confine(state.lane.network, self.memory, self.network_filter)
             jobs = Jobs(self.backend, list(self.config["SERVICE_ALLOWLIST"]), state.lane.federated)
             process.serve_forever(state.listener, slot, index, jobs)
         except BaseException:  # noqa: BLE001 - whatever happens, this process must not go back to the loop

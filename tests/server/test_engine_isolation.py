@@ -57,7 +57,7 @@ import pyoxigraph as ox
 from server.backends import EmbeddedBackend
 from server.engine import sandbox
 from server.engine.jobs import Jobs
-sandbox.confine(network=False, memory_bytes=None)
+sandbox.confine(network=False, memory_bytes=None, rules=sandbox.network_filter())
 try:
     socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     print("inet socket opened")
