@@ -21,6 +21,8 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from iscm_kg.querying import MATERIALIZE_UNION
+
 ROOT = Path(__file__).resolve().parents[2]
 W3C = ROOT / "tests" / "w3c" / "sparql" / "sparql11"
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
@@ -170,9 +172,16 @@ def start_ours(
 
 
 def start_oxigraph(
-    name: str, tmp: Path, nquads: Path | None = None, read_only: bool = True, timeout_s: int | None = None
+    name: str,
+    tmp: Path,
+    nquads: Path | None = None,
+    read_only: bool = True,
+    timeout_s: int | None = None,
+    set_union: bool = False,
 ) -> Server:
-    """The `oxigraph` server from PyPI on loopback."""
+    """The `oxigraph` server from PyPI on loopback. With ``set_union``, the set union of the loaded named
+    graphs is written into its default graph once, after the load (iscm_kg.querying.MATERIALIZE_UNION, as
+    the build does for our store): no per-query union parameter is needed then."""
     location = tmp / f"{name}-store"
     shutil.rmtree(location, ignore_errors=True)
     if nquads is not None:
@@ -181,6 +190,12 @@ def start_oxigraph(
             check=True,
             capture_output=True,
         )
+        if set_union:
+            subprocess.run(
+                [str(OXIGRAPH), "update", "--location", str(location), "--update", MATERIALIZE_UNION],
+                check=True,
+                capture_output=True,
+            )
     else:
         location.mkdir(parents=True)
     port = free_port()
