@@ -15,7 +15,9 @@ Errors become :class:`~server.errors.ProtocolError`, with the HTTP status the cl
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import select
 import signal
 import socket
 import threading
@@ -30,6 +32,7 @@ from ..ops import ENGINE_FAILURES
 from . import lanes, wire
 from .table import CRASHED, DEADLINE, OVER_CAPACITY, RUNNING, Table, client_key
 
+log = logging.getLogger(__name__)
 TIMEOUT_ADVICE = "simplify it, add a LIMIT, or run it on a copy of the data (dumps are published with each release)"
 RETRY_AFTER = {"Retry-After": "5"}
 # A reply not there after this long makes the web worker watch for the HTTP client going away.
@@ -37,6 +40,8 @@ WATCH_AFTER = 0.05
 # How long a request waits for a supervisor that is being started again (it takes about a second).
 RESTART_WAIT = 5.0
 ATTEMPTS = 3
+# Jobs that change nothing: sent again to another engine when one breaks off without a recorded reason.
+READ_ONLY = frozenset({"query", "ping", "named_graphs", "graph_exists", "dump_graph"})
 
 
 class Connection:
@@ -49,6 +54,10 @@ class Connection:
         self.pid = pid
         self.slot = slot
         self.pidfd = os.pidfd_open(pid)
+
+    def alive(self) -> bool:
+        """True while the engine process has not ended (its pidfd turns readable when it does)."""
+        return not select.select([self.pidfd], [], [], 0)[0]
 
     def kill(self) -> None:
         try:
@@ -126,7 +135,7 @@ class Lane:
             raise _timed_out(float(header["timeout"]), parameter) from None
         except OSError:
             connection.close()
-            raise self._why_ended(connection, parameter, time.sleep) from None
+            raise self._why_ended(connection, parameter, time.sleep, header["op"] in READ_ONLY) from None
         self._give_back(connection, frame)
         return frame
 
@@ -208,7 +217,7 @@ class Lane:
             raise _timed_out(float(header["timeout"]), parameter) from None
         except OSError:
             connection.close()
-            raise await self._why_ended_async(connection, parameter) from None
+            raise await self._why_ended_async(connection, parameter, header["op"] in READ_ONLY) from None
         finally:
             if watch is not None and not watch.done():
                 watch.cancel()
@@ -246,21 +255,35 @@ class Lane:
             return None
         return slot.exit_reason, slot.exit_state, slot.exit_signal
 
-    def _why_ended(self, connection: Connection, parameter: str | None, sleep: Callable[[float], None]) -> Exception:
-        for _ in range(100):  # the supervisor records it within a tick or two
+    def _why_ended(
+        self, connection: Connection, parameter: str | None, sleep: Callable[[float], None], retry: bool
+    ) -> Exception:
+        for attempt in range(100):  # the supervisor records an end within a tick or two
             ended = self._ended(connection)
             if ended is not None:
                 return _explain(*ended, parameter)
+            if attempt == 5 and connection.alive():
+                break
             sleep(0.01)
-        return _unavailable("the query engine stopped answering")
+        return self._unexplained(connection, retry)
 
-    async def _why_ended_async(self, connection: Connection, parameter: str | None) -> Exception:
-        for _ in range(100):
+    async def _why_ended_async(self, connection: Connection, parameter: str | None, retry: bool) -> Exception:
+        for attempt in range(100):
             ended = self._ended(connection)
             if ended is not None:
                 return _explain(*ended, parameter)
+            if attempt == 5 and connection.alive():
+                break
             await asyncio.sleep(0.01)
-        return _unavailable("the query engine stopped answering")
+        return self._unexplained(connection, retry)
+
+    @staticmethod
+    def _unexplained(connection: Connection, retry: bool) -> Exception:
+        """The connection broke and the engine did not end (or its end was not recorded): a job that
+        changes nothing is sent again, to another engine."""
+        ENGINE_FAILURES.labels("unexplained").inc()
+        log.warning("the connection to engine %d broke without its end being recorded", connection.pid)
+        return _Retry() if retry else _unavailable("the query engine stopped answering")
 
 
 def _explain(reason: int, state: int, signum: int, parameter: str | None) -> Exception:

@@ -41,8 +41,10 @@ def serve_forever(listener: socket.socket, slot: Slot, index: int, jobs: Jobs) -
         try:
             wire.send(connection, {"pid": pid, "slot": index})
             _serve(connection, slot, jobs)
-        except (ConnectionError, OSError):
-            pass
+        except wire.WireError:
+            pass  # the web worker closed the connection: the usual end
+        except OSError as exc:
+            log.warning("engine %d dropped a connection: %s", pid, exc)
         finally:
             connection.close()
 

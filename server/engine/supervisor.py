@@ -9,8 +9,10 @@ share the in-memory store (copy-on-write: they only read it). Then, every ``TICK
   web worker at the deadline, one of ours), so that the web worker answers its client accordingly;
 - applies the admission policy to the public lanes (server/engine/admission.py): demotes long queries
   to idle priority, pauses and resumes them, refuses one too many, ends queries past their deadline;
-- keeps a few idle engines waiting in each lane, forking new ones as they are taken, with a back-off
-  when new engines keep dying before they are ready, and never giving up.
+- keeps a few idle engines waiting in each lane, forking new ones as they are taken (up to the lane's
+  most), with a back-off when new engines keep dying before they are ready, and never giving up. An
+  engine stays until it ends (a few MiB of its own each): ending idle ones would race with a web
+  worker taking one.
 
 SIGTERM stops it: no new connections, idle engines end, running jobs get until their deadline.
 """
@@ -51,7 +53,6 @@ class LaneState:
     policy: LongQueries
     backoff: float = 0.0
     next_spawn: float = 0.0
-    surplus_since: float | None = None
     pids: set[int] = field(default_factory=set)
 
 
@@ -233,17 +234,6 @@ class Supervisor:
         waiting = sum(1 for value in states if value in (STARTING, ACCEPTING))
         if ACCEPTING in states:
             state.backoff = 0.0  # engines start fine again
-        if waiting > 2 * state.lane.idle and len(state.pids) > state.lane.idle:
-            state.surplus_since = state.surplus_since or now
-            if now - state.surplus_since > 5:  # shrink back after a burst, one engine at a time
-                state.surplus_since = None
-                for index in state.slots:
-                    slot = self.table.slots[index]
-                    if slot.state == ACCEPTING and slot.pid in self.engines:
-                        self._end(slot.pid, RETIRED)
-                        break
-            return
-        state.surplus_since = None
         for _ in range(SPAWNS_PER_TICK):
             if waiting >= state.lane.idle or len(state.pids) >= state.lane.most or now < state.next_spawn:
                 return

@@ -282,6 +282,7 @@ def server_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # Our server on its embedded store, and in front of the two peers it is verified against: the Oxigraph
 # server and Virtuoso (tests/server/virtuoso.py), each started here.
 BACKENDS = ["embedded", "remote", "virtuoso"]
+# For an Oxigraph server loaded with named graphs only (the writable one starts empty): ask for its union.
 REMOTE_ENV = {"ISCM_KG_BACKEND_UNION_PARAMETER": "union-default-graph"}
 
 
@@ -300,9 +301,10 @@ def endpoint(request: pytest.FixtureRequest, server_tmp: Path, dist: Path) -> It
             servers.append(virtuoso)
             servers.append(start_ours("virtuoso-backed", server_tmp, dist, backend_url=virtuoso.sparql))
         else:
-            oxigraph = start_oxigraph("oxigraph-ro", server_tmp, dist / "iscm-kg.nq", read_only=True)
+            # Loaded as docs/endpoint.md says: its default graph is then the set union of the named graphs.
+            oxigraph = start_oxigraph("oxigraph-ro", server_tmp, dist / "iscm-kg.nq", read_only=True, set_union=True)
             servers.append(oxigraph)
-            servers.append(start_ours("remote", server_tmp, dist, env=REMOTE_ENV, backend_url=oxigraph.url + "/query"))
+            servers.append(start_ours("remote", server_tmp, dist, backend_url=oxigraph.url + "/query"))
         yield servers[-1]
     finally:
         for server in reversed(servers):

@@ -18,7 +18,6 @@ import requests
 
 from .conftest import (
     EX,
-    REMOTE_ENV,
     Server,
     cpu_seconds,
     descendants,
@@ -58,13 +57,9 @@ def limited(server_tmp: Path, dist: Path, service_target: Server) -> Iterator[Se
 
 @pytest.fixture(scope="module")
 def limited_remote(server_tmp: Path, dist: Path) -> Iterator[Server]:
-    backend = start_oxigraph("oxigraph-slow", server_tmp, dist / "iscm-kg.nq", timeout_s=20)
+    backend = start_oxigraph("oxigraph-slow", server_tmp, dist / "iscm-kg.nq", timeout_s=20, set_union=True)
     server = start_ours(
-        "limited-remote",
-        server_tmp,
-        dist,
-        env={**REMOTE_ENV, "ISCM_KG_QUERY_TIMEOUT": "2"},
-        backend_url=backend.url + "/query",
+        "limited-remote", server_tmp, dist, env={"ISCM_KG_QUERY_TIMEOUT": "2"}, backend_url=backend.url + "/query"
     )
     yield server
     server.stop()

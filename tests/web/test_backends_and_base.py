@@ -11,7 +11,7 @@ import pytest
 import rdflib
 import requests
 
-from tests.server.conftest import REMOTE_ENV, Server, start_ours, start_oxigraph
+from tests.server.conftest import Server, start_ours, start_oxigraph
 
 OTHER_BASE = "http://example.org/kg/"
 
@@ -19,9 +19,9 @@ OTHER_BASE = "http://example.org/kg/"
 @pytest.fixture(scope="module")
 def remote_site(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("web-remote")
-    oxigraph = start_oxigraph("web-oxigraph", tmp, release / "iscm-kg.nq", read_only=True)
+    oxigraph = start_oxigraph("web-oxigraph", tmp, release / "iscm-kg.nq", read_only=True, set_union=True)
     try:
-        ours = start_ours("web-remote", tmp, release, env=REMOTE_ENV, backend_url=oxigraph.url + "/query")
+        ours = start_ours("web-remote", tmp, release, backend_url=oxigraph.url + "/query")
         try:
             yield ours
         finally:
