@@ -145,7 +145,7 @@ class Gateway:
 
     async def _sparql(self, scope: Any, proto: Any) -> int:
         method = scope.method
-        headers = _headers(scope)
+        get = scope.headers.get
         if method == "OPTIONS":
             proto.response_empty(204, COMMON_HEADERS + PREFLIGHT_HEADERS + [("Allow", _SPARQL_METHODS)])
             return 204
@@ -153,26 +153,31 @@ class Gateway:
             raise ProtocolError(
                 405, f"the SPARQL endpoint does not answer {method[:20]!r}", None, {"Allow": _SPARQL_METHODS}
             )
-        base = self._endpoint_url(scope, headers)
+        base = self.public_url or _endpoint_url(scope.scheme, get("host") or "localhost")
         query_string = scope.query_string
-        accept = headers.get("accept") or ""
-        replay_key = None
-        if method == "GET" and query_string and "if-none-match" not in headers and "if-modified-since" not in headers:
+        accept = get("accept")
+        until = asyncio.get_running_loop().time() + self.timeout
+        query = only_query(query_string) if method == "GET" else None
+        if query is not None and get("if-none-match") is None and get("if-modified-since") is None:
+            # The most frequent request, a plain GET: replayed if it came before, else answered directly.
             tag = self.versions.current.tag
-            if tag is not None and self.replay_entries > 0:
-                replay_key = (query_string, accept, tag, base)
+            replay_key = (query_string, accept or "", tag, base) if tag is not None and self.replay_entries else None
+            if replay_key is not None:
                 entry = self._replay.get(replay_key)
                 if entry is not None:
                     self._replay.move_to_end(replay_key)
                     self.metrics.replayed()
                     proto.response_bytes(*entry)
                     return entry[0]
-        until = asyncio.get_running_loop().time() + self.timeout
+            request = QueryRequest(query, base, accept=accept)
+            answer = await self.service.answer(request, _address(scope), until, proto.client_disconnect)
+            if replay_key is not None and answer.cacheable and isinstance(answer.body, bytes):
+                self._remember(replay_key, answer)
+            return await _send(proto, answer, False)
+        headers = _headers(scope)
         body = await self._body(scope, proto, headers) if method == "POST" else b""
-        request = HttpRequest(method, query_string, headers, body)
-        query = only_query(query_string) if method == "GET" else None
-        parsed = parse(request, base) if query is None else None
-        if query is None and parsed is None:  # no query: the service description (a Flask view)
+        parsed = parse(HttpRequest(method, query_string, headers, body), base)
+        if parsed is None:  # no query: the service description (a Flask view)
             return await self.bridge(scope, proto, b"")
         if isinstance(parsed, UpdateRequest):
             require_update_rights(
@@ -181,17 +186,7 @@ class Gateway:
             await self.service.update(parsed.update, list(parsed.using), list(parsed.using_named), base, until)
             proto.response_empty(204, [("Cache-Control", "no-store"), *COMMON_HEADERS])
             return 204
-        if parsed is None:
-            parsed = QueryRequest(
-                query or "",
-                base,
-                accept=headers.get("accept"),
-                if_none_match=headers.get("if-none-match"),
-                if_modified_since=headers.get("if-modified-since"),
-            )
         answer = await self.service.answer(parsed, _address(scope), until, proto.client_disconnect)
-        if replay_key is not None and answer.cacheable and isinstance(answer.body, bytes):
-            self._remember(replay_key, answer)
         return await _send(proto, answer, method == "HEAD")
 
     def _remember(self, key: tuple[str, str, str, str], answer: Answer) -> None:
@@ -200,18 +195,14 @@ class Gateway:
         while len(self._replay) > self.replay_entries:
             self._replay.popitem(last=False)
 
-    def _endpoint_url(self, scope: Any, headers: dict[str, str]) -> str:
-        """The endpoint's own URL, the base IRI of queries: configured, or the URL this request used."""
-        if self.public_url:
-            return self.public_url
-        return _endpoint_url(scope.scheme, headers.get("host") or "localhost")
-
 
 _CLOSE = {"Connection": "close"}
 
 
 @lru_cache(maxsize=256)
 def _endpoint_url(scheme: str, host: str) -> str:
+    """The endpoint's own URL, the base IRI of queries: the URL this request used (when no public URL
+    is configured)."""
     if not _HOST.match(host):
         raise ProtocolError(400, "the Host header is not a host name", "Host")
     url = f"{scheme}://{host}/sparql"

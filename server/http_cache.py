@@ -29,12 +29,8 @@ class CachedResult:
 
 def request_key(version: str, *parts: object) -> str:
     """A short digest of the dataset version and everything that selects a representation."""
-    digest = hashlib.blake2b(digest_size=12)
-    digest.update(version.encode())
-    for part in parts:
-        digest.update(b"\x00")
-        digest.update(repr(part).encode())
-    return digest.hexdigest()
+    text = "\x00".join([version, *(part if isinstance(part, str) else repr(part) for part in parts)])
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def etag_for(key: str) -> str:

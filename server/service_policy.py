@@ -1,8 +1,10 @@
 """Which remote endpoints a query may make the engine call: SERVICE (and an update's LOAD), decided
 on the parsed query.
 
-A text that does not contain the word SERVICE (or LOAD), also after SPARQL's ``\\u`` escapes are
-applied, cannot call anything: most queries are let through on that test alone. Any other text is
+A text that does not contain the word SERVICE (or LOAD) outside its IRIs, also after SPARQL's ``\\u``
+escapes are applied, cannot call anything: most queries are let through on that test alone. (An IRI
+reference, ``<…>`` without spaces, quotes or braces, cannot hold the keyword of a SERVICE clause, whose
+group follows it with a brace.) Any other text is
 parsed with rdflib's SPARQL parser (prefixes, BASE and escapes resolved as the grammar says) and
 every SERVICE in the algebra, in subqueries and EXISTS included, is checked against the allow-list.
 A text that mentions SERVICE but cannot be parsed is refused: what cannot be checked is not run.
@@ -17,6 +19,8 @@ from typing import Any
 
 LOCAL, FEDERATED = "local", "federated"
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# IRIREF of the SPARQL grammar: no spaces, quotes, braces, pipes, carets, backquotes or backslashes.
+_IRIREF = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 
 
 class ServiceNotAllowed(ValueError):
@@ -28,13 +32,16 @@ def _unescaped(text: str) -> str:
 
 
 def _mentions(text: str, words: tuple[str, ...]) -> bool:
-    lower = text.lower()
-    if any(word in lower for word in words):
-        return True
-    if "\\u" not in lower:
-        return False
-    once = _unescaped(text)
-    return any(word in once.lower() or word in _unescaped(once).lower() for word in words)
+    """True if a word may be a keyword of ``text``: it appears outside its IRI references."""
+    variants = [text]
+    if "\\u" in text or "\\U" in text:
+        once = _unescaped(text)
+        variants += [once, _unescaped(once)]
+    for variant in variants:
+        lower = variant.lower()
+        if any(word in lower for word in words) and any(word in _IRIREF.sub(" ", lower) for word in words):
+            return True
+    return False
 
 
 def endpoints(text: str, base_iri: str | None, update: bool = False) -> list[tuple[str, str | None]]:

@@ -23,6 +23,7 @@ import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,59 @@ class _Retry(Exception):
     """The engine was gone before the job started: send it to another one."""
 
 
+_TIMEOUT, _GONE = "timeout", "gone"
+SWEEP = 0.02  # s between two looks at the jobs in flight on the event loop
+
+
+@dataclass(eq=False)
+class _Flight:
+    """A job in flight on the event loop: its engine is killed at the deadline, or when the HTTP client
+    goes away (watched once the job has run for WATCH_AFTER), which ends the wait for its answer."""
+
+    connection: Connection
+    until: float
+    watch_at: float
+    gone: Callable[[], Awaitable[Any]] | None
+    watch: asyncio.Future[Any] | None = None
+    outcome: str | None = None
+
+    def end(self, outcome: str) -> None:
+        if self.outcome is None:
+            self.outcome = outcome
+            self.connection.kill()
+
+
+class _Sweeper:
+    """Looks at the jobs in flight every SWEEP seconds (one timer for all, none while none is in flight):
+    cheaper than a timer and a disconnect watch for every job."""
+
+    def __init__(self) -> None:
+        self.flights: set[_Flight] = set()
+        self._timer: asyncio.TimerHandle | None = None
+
+    def add(self, loop: asyncio.AbstractEventLoop, flight: _Flight) -> None:
+        self.flights.add(flight)
+        if self._timer is None:
+            self._timer = loop.call_later(SWEEP, self._sweep, loop)
+
+    def done(self, flight: _Flight) -> None:
+        self.flights.discard(flight)
+        if flight.watch is not None and not flight.watch.done():
+            flight.watch.cancel()
+
+    def _sweep(self, loop: asyncio.AbstractEventLoop) -> None:
+        now = loop.time()
+        for flight in self.flights:
+            if flight.outcome is not None:
+                continue
+            if now >= flight.until:
+                flight.end(_TIMEOUT)
+            elif flight.watch is None and flight.gone is not None and now >= flight.watch_at:
+                flight.watch = asyncio.ensure_future(flight.gone())
+                flight.watch.add_done_callback(lambda watch, f=flight: watch.cancelled() or f.end(_GONE))
+        self._timer = loop.call_later(SWEEP, self._sweep, loop) if self.flights else None
+
+
 class Lane:
     """The connections of this web worker to one lane's engines."""
 
@@ -97,6 +151,7 @@ class Lane:
         self.keep = keep
         self._idle: list[Connection] = []
         self._lock = threading.Lock()
+        self._sweeper = _Sweeper()
 
     def _take(self) -> Connection | None:
         with self._lock:
@@ -191,7 +246,8 @@ class Lane:
     ) -> wire.Frame:
         loop = asyncio.get_running_loop()
         connection = self._take() or await self._connect_async(loop, until)
-        watch: asyncio.Future[Any] | None = None
+        flight = _Flight(connection, until, loop.time() + WATCH_AFTER, gone)
+        self._sweeper.add(loop, flight)
         try:
             header["timeout"] = max(0.001, until - loop.time())
             data = wire.encode(header, payload)
@@ -201,26 +257,19 @@ class Lane:
                 sent = 0
             if sent < len(data):
                 await loop.sock_sendall(connection.sock, data[sent:])
-            try:
-                first = min(until, loop.time() + WATCH_AFTER) if gone is not None else until
-                frame = await wire.receive_async(connection.sock, first)
-            except TimeoutError:
-                if gone is None or loop.time() >= until:
-                    raise
-                watch = asyncio.ensure_future(gone())
-                frame = await wire.receive_async(connection.sock, until, watch)
-        except (TimeoutError, wire.Gone) as exc:
-            connection.kill()
-            connection.close()
-            if isinstance(exc, wire.Gone):
-                raise
-            raise _timed_out(float(header["timeout"]), parameter) from None
+            frame = await wire.receive_async(connection.sock)
         except OSError:
             connection.close()
+            if flight.outcome == _TIMEOUT:
+                raise _timed_out(float(header["timeout"]), parameter) from None
+            if flight.outcome == _GONE:
+                raise wire.Gone from None
             raise await self._why_ended_async(connection, parameter, header["op"] in READ_ONLY) from None
         finally:
-            if watch is not None and not watch.done():
-                watch.cancel()
+            self._sweeper.done(flight)
+        if flight.outcome is not None:  # the answer came as its engine was being killed
+            connection.close()
+            return frame
         self._give_back(connection, frame)
         return frame
 
@@ -238,7 +287,7 @@ class Lane:
                     raise _unavailable("the query engine is not running (it is being restarted)") from None
                 await asyncio.sleep(0.05)
         try:
-            hello = await wire.receive_async(sock, until)
+            hello = await asyncio.wait_for(wire.receive_async(sock), max(0.001, until - loop.time()))
             return Connection(sock, int(hello.header["pid"]), int(hello.header["slot"]))
         except TimeoutError:
             sock.close()

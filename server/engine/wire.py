@@ -2,8 +2,9 @@
 
 A message is a frame: two 4-byte lengths, a JSON header, then a payload of bytes (a query text, a
 result). A big result is not copied through the socket: the engine passes the open file that holds
-it (an anonymous temporary file: it has no name, so nothing is left behind whoever dies) along with
-the header (SCM_RIGHTS), and the receiver streams it from there.
+it (an anonymous temporary file: it has no name, so nothing is left behind whoever dies) in one more
+byte right after the frame (SCM_RIGHTS), which the header announces (``"fd": true``). Frames are read
+by exact lengths, so that a read never swallows that byte (its file would be lost with it).
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from typing import Any
 
 _LENGTHS = struct.Struct("!II")
 _FD_SPACE = socket.CMSG_SPACE(array.array("i").itemsize)
-_CHUNK = 262_144
 # The largest frame we accept (a header is small; an inline payload is at most the spool's memory part).
 MAX_FRAME = 64 * 1024 * 1024
 
 
 class WireError(ConnectionError):
     """The peer closed the connection, or sent something that is not a frame."""
+
+
+class Gone(Exception):
+    """The HTTP client went away while its answer was awaited."""
 
 
 @dataclass
@@ -47,120 +51,110 @@ def encode(header: dict[str, Any], payload: bytes = b"") -> bytes:
 
 
 def send(sock: socket.socket, header: dict[str, Any], payload: bytes = b"", fd: int | None = None) -> None:
-    """Send one frame (blocking); ``fd`` travels with its first byte."""
-    data = encode(header, payload)
-    if fd is None:
-        sock.sendall(data)
-        return
-    sent = sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))])
-    if sent < len(data):
-        sock.sendall(data[sent:])
+    """Send one frame (blocking), and ``fd`` after it."""
+    if fd is not None:
+        header = {**header, "fd": True}
+    sock.sendall(encode(header, payload))
+    if fd is not None:
+        sock.sendmsg([b"F"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))])
 
 
-class _Buffer:
-    """Bytes and passed files received so far, cut into frames."""
+def _lengths(prefix: bytes | bytearray) -> tuple[int, int]:
+    head_size, payload_size = _LENGTHS.unpack(prefix)
+    if head_size + payload_size > MAX_FRAME:
+        raise WireError("frame too large")
+    return head_size, payload_size
 
-    def __init__(self) -> None:
-        self.data = bytearray()
-        self.fds: list[int] = []
 
-    def add(self, data: bytes, ancillary: list[tuple[int, int, bytes]]) -> None:
-        self.data += data
-        for level, kind, raw in ancillary:
-            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                fds = array.array("i")
-                fds.frombytes(raw[: len(raw) - len(raw) % fds.itemsize])
-                self.fds.extend(fds)
+def _frame(body: bytes | bytearray, head_size: int) -> Frame:
+    try:
+        header = json.loads(body[:head_size])
+    except ValueError:
+        raise WireError("not a frame") from None
+    return Frame(header, bytes(body[head_size:]))
 
-    def frame(self) -> Frame | None:
-        if len(self.data) < _LENGTHS.size:
-            return None
-        head_size, payload_size = _LENGTHS.unpack_from(self.data)
-        total = _LENGTHS.size + head_size + payload_size
-        if head_size + payload_size > MAX_FRAME:
-            raise WireError("frame too large")
-        if len(self.data) < total:
-            return None
-        try:
-            header = json.loads(bytes(self.data[_LENGTHS.size : _LENGTHS.size + head_size]))
-        except ValueError:
-            raise WireError("not a frame") from None
-        payload = bytes(self.data[_LENGTHS.size + head_size : total])
-        del self.data[:total]
-        fd = self.fds.pop(0) if header.get("fd") and self.fds else None
-        return Frame(header, payload, fd)
 
-    def close(self) -> None:
-        for fd in self.fds:
-            os.close(fd)
-        self.fds = []
+def _take_fd(ancillary: list[tuple[int, int, bytes]]) -> int:
+    fds = array.array("i")
+    for level, kind, raw in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(raw[: len(raw) - len(raw) % fds.itemsize])
+    if not fds:
+        raise WireError("the announced file did not come")
+    for extra in fds[1:]:
+        os.close(extra)
+    return fds[0]
+
+
+# --- blocking --------------------------------------------------------------------------------------------
+
+
+def _recv_exactly(sock: socket.socket, size: int) -> bytearray:
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
+        count = sock.recv_into(view[got:])
+        if not count:
+            raise WireError("the connection was closed")
+        got += count
+    return buffer
 
 
 def receive(sock: socket.socket) -> Frame:
     """Receive one frame (blocking, within the socket's timeout)."""
-    buffer = _Buffer()
-    try:
-        while (frame := buffer.frame()) is None:
-            data, ancillary, _flags, _address = sock.recvmsg(_CHUNK, _FD_SPACE)
-            if not data:
-                raise WireError("the connection was closed")
-            buffer.add(data, ancillary)
-        return frame
-    finally:
-        buffer.close()
+    head_size, payload_size = _lengths(_recv_exactly(sock, _LENGTHS.size))
+    frame = _frame(_recv_exactly(sock, head_size + payload_size), head_size)
+    if frame.header.get("fd"):
+        data, ancillary, _flags, _address = sock.recvmsg(1, _FD_SPACE)
+        if not data:
+            raise WireError("the connection was closed")
+        frame.fd = _take_fd(ancillary)
+    return frame
 
 
-class Gone(Exception):
-    """The HTTP client went away while its reply was awaited."""
+# --- asynchronous -----------------------------------------------------------------------------------------
 
 
-async def receive_async(
-    sock: socket.socket, until: float | None = None, gone: asyncio.Future[Any] | None = None
-) -> Frame:
-    """Receive one frame on a non-blocking socket without blocking the event loop; raise TimeoutError
-    at ``until`` (the event loop's clock) and Gone when ``gone`` completes first."""
+async def _recv_exactly_async(loop: asyncio.AbstractEventLoop, sock: socket.socket, size: int) -> bytearray:
+    buffer = bytearray(size)
+    view = memoryview(buffer)
+    got = 0
+    while got < size:
+        try:  # what has arrived already is taken without a round through the loop
+            count = sock.recv_into(view[got:])
+        except (BlockingIOError, InterruptedError):
+            count = await loop.sock_recv_into(sock, view[got:])
+        if not count:
+            raise WireError("the connection was closed")
+        got += count
+    return buffer
+
+
+async def receive_async(sock: socket.socket) -> Frame:
+    """Receive one frame on a non-blocking socket without blocking the event loop (the loop's own
+    receive calls: no timer, no future of ours; whoever must stop the wait closes the other end)."""
     loop = asyncio.get_running_loop()
-    buffer = _Buffer()
-    try:
-        while (frame := buffer.frame()) is None:
+    head_size, payload_size = _lengths(await _recv_exactly_async(loop, sock, _LENGTHS.size))
+    frame = _frame(await _recv_exactly_async(loop, sock, head_size + payload_size), head_size)
+    if frame.header.get("fd"):
+        while True:
             try:
-                data, ancillary, _flags, _address = sock.recvmsg(_CHUNK, _FD_SPACE)
+                data, ancillary, _flags, _address = sock.recvmsg(1, _FD_SPACE)
+                break
             except (BlockingIOError, InterruptedError):
-                await _readable(loop, sock, until, gone)
-                continue
-            if not data:
-                raise WireError("the connection was closed")
-            buffer.add(data, ancillary)
-        return frame
-    finally:
-        buffer.close()
+                await _readable(loop, sock)
+        if not data:
+            raise WireError("the connection was closed")
+        frame.fd = _take_fd(ancillary)
+    return frame
 
 
-_READABLE, _TIMEOUT, _GONE = "readable", "timeout", "gone"
-
-
-def _settle(future: asyncio.Future[str], value: str) -> None:
-    if not future.done():
-        future.set_result(value)
-
-
-async def _readable(
-    loop: asyncio.AbstractEventLoop, sock: socket.socket, until: float | None, gone: asyncio.Future[Any] | None
-) -> None:
-    """Wait until ``sock`` is readable, with as few objects as possible (this is on every query's path)."""
-    ready: asyncio.Future[str] = loop.create_future()
+async def _readable(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> None:
+    ready: asyncio.Future[None] = loop.create_future()
     fd = sock.fileno()
-    loop.add_reader(fd, _settle, ready, _READABLE)
-    timer = loop.call_at(until, _settle, ready, _TIMEOUT) if until is not None else None
-    if gone is not None:
-        gone.add_done_callback(lambda _future: _settle(ready, _GONE))
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
     try:
-        outcome = await ready
+        await ready
     finally:
         loop.remove_reader(fd)
-        if timer is not None:
-            timer.cancel()
-    if outcome == _TIMEOUT:
-        raise TimeoutError
-    if outcome == _GONE:
-        raise Gone

@@ -60,6 +60,9 @@ def test_the_allow_list() -> None:
         "PREFIX c: <http://127.0.0.1:9/> SELECT * WHERE { SERVICE SILENT c:x { ?x ?y ?z } }",
         "SELECT * WHERE {" + "{" * 3000 + "?s ?p ?o" + "}" * 3000 + f" SERVICE <{CANARY}> {{ }} }}",
         f"SELECT * WHERE {{ SERVICE <{CANARY}> {{ ?x ?y ?z }}",  # not SPARQL at all: refused, not guessed
+        # between a less-than and a greater-than: not an IRI reference (spaces, braces), so still seen
+        f"SELECT * WHERE {{ ?a ?b ?c FILTER(?a<?b) SERVICE <{CANARY}> {{ ?x ?y ?z }} FILTER(?c>?d) }}",
+        f"SELECT * WHERE {{ BIND(<{CANARY}> AS ?e) FILTER(?a<?b)SERVICE ?e{{?x ?y ?z}}FILTER(?c>?d) }}",
     ],
 )
 def test_anything_that_may_call_a_service_is_refused_without_an_allow_list(query: str) -> None:
