@@ -221,6 +221,7 @@ class Lane:
 
     async def call_async(
         self,
+        loop: asyncio.AbstractEventLoop,
         header: dict[str, Any],
         payload: bytes,
         until: float,
@@ -229,49 +230,43 @@ class Lane:
     ) -> wire.Frame:
         """Like :meth:`call`, on the event loop; ``until`` is the deadline on the loop's clock, ``gone``
         resolves when the HTTP client disconnects (the engine is then killed: wire.Gone is raised)."""
+        data = b""
         for _attempt in range(ATTEMPTS):
             try:
-                return await self._attempt_async(header, payload, until, parameter, gone)
+                connection = self._take() or await self._connect_async(loop, until)
             except _Retry:
                 continue
-        raise _unavailable("the query engine is restarting")
-
-    async def _attempt_async(
-        self,
-        header: dict[str, Any],
-        payload: bytes,
-        until: float,
-        parameter: str | None,
-        gone: Callable[[], Awaitable[Any]] | None,
-    ) -> wire.Frame:
-        loop = asyncio.get_running_loop()
-        connection = self._take() or await self._connect_async(loop, until)
-        flight = _Flight(connection, until, loop.time() + WATCH_AFTER, gone)
-        self._sweeper.add(loop, flight)
-        try:
-            header["timeout"] = max(0.001, until - loop.time())
-            data = wire.encode(header, payload)
-            try:  # a job fits the socket's buffer almost always: no need to ask the loop
-                sent = connection.sock.send(data)
-            except BlockingIOError:
-                sent = 0
-            if sent < len(data):
-                await loop.sock_sendall(connection.sock, data[sent:])
-            frame = await wire.receive_async(connection.sock)
-        except OSError:
-            connection.close()
-            if flight.outcome == _TIMEOUT:
-                raise _timed_out(float(header["timeout"]), parameter) from None
-            if flight.outcome == _GONE:
-                raise wire.Gone from None
-            raise await self._why_ended_async(connection, parameter, header["op"] in READ_ONLY) from None
-        finally:
-            self._sweeper.done(flight)
-        if flight.outcome is not None:  # the answer came as its engine was being killed
-            connection.close()
+            flight = _Flight(connection, until, loop.time() + WATCH_AFTER, gone)
+            self._sweeper.add(loop, flight)
+            try:
+                if not data:
+                    header["timeout"] = max(0.001, until - loop.time())
+                    data = wire.encode(header, payload)
+                try:  # a job fits the socket's buffer almost always: no need to ask the loop
+                    sent = connection.sock.send(data)
+                except BlockingIOError:
+                    sent = 0
+                if sent < len(data):
+                    await loop.sock_sendall(connection.sock, data[sent:])
+                frame = await wire.receive_async(loop, connection.sock)
+            except OSError:
+                connection.close()
+                if flight.outcome == _TIMEOUT:
+                    raise _timed_out(float(header["timeout"]), parameter) from None
+                if flight.outcome == _GONE:
+                    raise wire.Gone from None
+                why = await self._why_ended_async(connection, parameter, header["op"] in READ_ONLY)
+                if isinstance(why, _Retry):
+                    continue
+                raise why from None
+            finally:
+                self._sweeper.done(flight)
+            if flight.outcome is not None:  # the answer came as its engine was being killed
+                connection.close()
+            else:
+                self._give_back(connection, frame)
             return frame
-        self._give_back(connection, frame)
-        return frame
+        raise _unavailable("the query engine is restarting")
 
     async def _connect_async(self, loop: asyncio.AbstractEventLoop, until: float) -> Connection:
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -287,7 +282,7 @@ class Lane:
                     raise _unavailable("the query engine is not running (it is being restarted)") from None
                 await asyncio.sleep(0.05)
         try:
-            hello = await asyncio.wait_for(wire.receive_async(sock), max(0.001, until - loop.time()))
+            hello = await asyncio.wait_for(wire.receive_async(loop, sock), max(0.001, until - loop.time()))
             return Connection(sock, int(hello.header["pid"]), int(hello.header["slot"]))
         except TimeoutError:
             sock.close()
@@ -438,7 +433,8 @@ class Engines:
         parameter: str | None,
         gone: Callable[[], Awaitable[Any]] | None = None,
     ) -> wire.Frame:
-        frame = await self.lanes[kind].call_async(header, payload, until, parameter, gone)
+        loop = asyncio.get_running_loop()
+        frame = await self.lanes[kind].call_async(loop, header, payload, until, parameter, gone)
         if frame.header.get("error") == "federate":
-            frame = await self.lanes[lanes.FEDERATED].call_async(header, payload, until, parameter, gone)
+            frame = await self.lanes[lanes.FEDERATED].call_async(loop, header, payload, until, parameter, gone)
         return check(frame, parameter)

@@ -3,8 +3,9 @@
 A message is a frame: two 4-byte lengths, a JSON header, then a payload of bytes (a query text, a
 result). A big result is not copied through the socket: the engine passes the open file that holds
 it (an anonymous temporary file: it has no name, so nothing is left behind whoever dies) in one more
-byte right after the frame (SCM_RIGHTS), which the header announces (``"fd": true``). Frames are read
-by exact lengths, so that a read never swallows that byte (its file would be lost with it).
+byte (SCM_RIGHTS), which the header announces (``"fd": true``) and which the engine sends only once
+the receiver has acknowledged the frame. So nothing ever follows a frame unasked, and a frame is read
+with one large read, which could not swallow that byte (its file would be lost with it).
 """
 
 from __future__ import annotations
@@ -50,12 +51,18 @@ def encode(header: dict[str, Any], payload: bytes = b"") -> bytes:
     return _LENGTHS.pack(len(head), len(payload)) + head + payload
 
 
+_ACK = b"A"
+_READ = 8_192  # most frames fit; a bigger one grows the buffer to its size
+
+
 def send(sock: socket.socket, header: dict[str, Any], payload: bytes = b"", fd: int | None = None) -> None:
-    """Send one frame (blocking), and ``fd`` after it."""
+    """Send one frame (blocking), and ``fd`` once the receiver asks for it."""
     if fd is not None:
         header = {**header, "fd": True}
     sock.sendall(encode(header, payload))
     if fd is not None:
+        if sock.recv(1) != _ACK:
+            raise WireError("the receiver did not ask for the file")
         sock.sendmsg([b"F"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))])
 
 
@@ -66,9 +73,9 @@ def _lengths(prefix: bytes | bytearray) -> tuple[int, int]:
     return head_size, payload_size
 
 
-def _frame(body: bytes | bytearray, head_size: int) -> Frame:
+def _frame(body: bytes | bytearray | memoryview, head_size: int) -> Frame:
     try:
-        header = json.loads(body[:head_size])
+        header = json.loads(bytes(body[:head_size]))
     except ValueError:
         raise WireError("not a frame") from None
     return Frame(header, bytes(body[head_size:]))
@@ -89,23 +96,37 @@ def _take_fd(ancillary: list[tuple[int, int, bytes]]) -> int:
 # --- blocking --------------------------------------------------------------------------------------------
 
 
-def _recv_exactly(sock: socket.socket, size: int) -> bytearray:
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    got = 0
-    while got < size:
-        count = sock.recv_into(view[got:])
-        if not count:
-            raise WireError("the connection was closed")
-        got += count
-    return buffer
+def _grown(buffer: bytearray, size: int) -> bytearray:
+    """A buffer of ``size`` bytes starting with ``buffer`` (a new one: views of the old one may be alive)."""
+    grown = bytearray(size)
+    grown[: len(buffer)] = buffer
+    return grown
+
+
+def _complete(buffer: bytearray, count: int) -> tuple[int, int] | None:
+    """(header size, frame size) once the lengths are in, else None."""
+    if count < _LENGTHS.size:
+        return None
+    head_size, payload_size = _lengths(buffer[: _LENGTHS.size])
+    return head_size, _LENGTHS.size + head_size + payload_size
 
 
 def receive(sock: socket.socket) -> Frame:
     """Receive one frame (blocking, within the socket's timeout)."""
-    head_size, payload_size = _lengths(_recv_exactly(sock, _LENGTHS.size))
-    frame = _frame(_recv_exactly(sock, head_size + payload_size), head_size)
+    buffer = bytearray(_READ)
+    count = 0
+    sizes = None
+    while sizes is None or count < sizes[1]:
+        if sizes is not None and len(buffer) < sizes[1]:
+            buffer = _grown(buffer, sizes[1])
+        got = sock.recv_into(memoryview(buffer)[count : sizes[1] if sizes else None])
+        if not got:
+            raise WireError("the connection was closed")
+        count += got
+        sizes = sizes or _complete(buffer, count)
+    frame = _frame(memoryview(buffer)[_LENGTHS.size : sizes[1]], sizes[0])
     if frame.header.get("fd"):
+        sock.sendall(_ACK)
         data, ancillary, _flags, _address = sock.recvmsg(1, _FD_SPACE)
         if not data:
             raise WireError("the connection was closed")
@@ -116,28 +137,27 @@ def receive(sock: socket.socket) -> Frame:
 # --- asynchronous -----------------------------------------------------------------------------------------
 
 
-async def _recv_exactly_async(loop: asyncio.AbstractEventLoop, sock: socket.socket, size: int) -> bytearray:
-    buffer = bytearray(size)
-    view = memoryview(buffer)
-    got = 0
-    while got < size:
-        try:  # what has arrived already is taken without a round through the loop
-            count = sock.recv_into(view[got:])
-        except (BlockingIOError, InterruptedError):
-            count = await loop.sock_recv_into(sock, view[got:])
-        if not count:
-            raise WireError("the connection was closed")
-        got += count
-    return buffer
-
-
-async def receive_async(sock: socket.socket) -> Frame:
+async def receive_async(loop: asyncio.AbstractEventLoop, sock: socket.socket) -> Frame:
     """Receive one frame on a non-blocking socket without blocking the event loop (the loop's own
     receive calls: no timer, no future of ours; whoever must stop the wait closes the other end)."""
-    loop = asyncio.get_running_loop()
-    head_size, payload_size = _lengths(await _recv_exactly_async(loop, sock, _LENGTHS.size))
-    frame = _frame(await _recv_exactly_async(loop, sock, head_size + payload_size), head_size)
+    buffer = bytearray(_READ)
+    count = 0
+    sizes = None
+    while sizes is None or count < sizes[1]:
+        if sizes is not None and len(buffer) < sizes[1]:
+            buffer = _grown(buffer, sizes[1])
+        view = memoryview(buffer)[count : sizes[1] if sizes else None]
+        try:  # what has arrived already is taken without a round through the loop
+            got = sock.recv_into(view)
+        except (BlockingIOError, InterruptedError):
+            got = await loop.sock_recv_into(sock, view)
+        if not got:
+            raise WireError("the connection was closed")
+        count += got
+        sizes = sizes or _complete(buffer, count)
+    frame = _frame(memoryview(buffer)[_LENGTHS.size : sizes[1]], sizes[0])
     if frame.header.get("fd"):
+        await loop.sock_sendall(sock, _ACK)
         while True:
             try:
                 data, ancillary, _flags, _address = sock.recvmsg(1, _FD_SPACE)
