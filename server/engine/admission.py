@@ -7,9 +7,11 @@ seconds is a *long* query too:
 
 1. its engine is moved to idle priority (SCHED_IDLE): it only gets the CPU nobody else wants, so
    cheap queries, pages and the web workers are never slowed by it;
-2. at most ``running`` long queries run at once; the others are paused (SIGSTOP), and the slots go
+2. when long queries of several clients are in flight, at most ``running`` of them run at once (or
+   one per client, if there are more clients); the others are paused (SIGSTOP), and the slots go
    round-robin over clients, oldest query first, so that one client's pile does not shut out another
-   client's single long query (and a lone client still gets every slot);
+   client's single long query. Long queries of one client alone all run (at idle priority): pausing
+   would only leave cores idle;
 3. at most ``most`` long queries may be in flight (running or paused), and at most ``per_client`` of
    one client: a query that would be one more is stopped and answered 429 with Retry-After, and a
    client at its quota gets 429 for new requests until one of its long queries ends;
@@ -104,16 +106,20 @@ class LongQueries:
         return actions
 
     def _chosen(self) -> set[tuple[int, int]]:
-        """The long queries that run: round-robin over clients, each client's oldest first."""
+        """The long queries that run: all of a lone client's; else round-robin over clients, each
+        client's oldest first, up to the cap."""
         queues: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for key, entry in sorted(self._long.items(), key=lambda item: item[1].since):
             queues[entry.client].append(key)
+        if len(queues) <= 1:
+            return set(self._long)
         order = sorted(queues, key=lambda client: self._long[queues[client][0]].since)
+        cap = max(self.running, len(queues))
         chosen: set[tuple[int, int]] = set()
         depth = 0
-        while len(chosen) < self.running and any(depth < len(queues[c]) for c in order):
+        while len(chosen) < cap and any(depth < len(queues[c]) for c in order):
             for client in order:
-                if depth < len(queues[client]) and len(chosen) < self.running:
+                if depth < len(queues[client]) and len(chosen) < cap:
                     chosen.add(queues[client][depth])
             depth += 1
         return chosen
