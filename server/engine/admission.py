@@ -7,11 +7,11 @@ seconds is a *long* query too:
 
 1. its engine is moved to idle priority (SCHED_IDLE): it only gets the CPU nobody else wants, so
    cheap queries, pages and the web workers are never slowed by it;
-2. when long queries of several clients are in flight, at most ``running`` of them run at once (or
-   one per client, if there are more clients); the others are paused (SIGSTOP), and the slots go
-   round-robin over clients, oldest query first, so that one client's pile does not shut out another
-   client's single long query. Long queries of one client alone all run (at idle priority): pausing
-   would only leave cores idle;
+2. at most ``running`` long queries run at once (or one per client, if more clients have some); the
+   others are paused (SIGSTOP), and the slots go round-robin over clients, oldest query first, so that
+   one client's pile does not shut out another client's single long query (and a lone client still
+   gets every slot). A paused query is resumed as soon as a running one ends: the engine that ran it
+   wakes the supervisor, so no core waits for the next tick;
 3. at most ``most`` long queries may be in flight (running or paused), and at most ``per_client`` of
    one client: a query that would be one more is stopped and answered 429 with Retry-After, and a
    client at its quota gets 429 for new requests until one of its long queries ends;
@@ -106,13 +106,11 @@ class LongQueries:
         return actions
 
     def _chosen(self) -> set[tuple[int, int]]:
-        """The long queries that run: all of a lone client's; else round-robin over clients, each
-        client's oldest first, up to the cap."""
+        """The long queries that run: round-robin over clients, each client's oldest first, up to the
+        cap."""
         queues: dict[int, list[tuple[int, int]]] = defaultdict(list)
         for key, entry in sorted(self._long.items(), key=lambda item: item[1].since):
             queues[entry.client].append(key)
-        if len(queues) <= 1:
-            return set(self._long)
         order = sorted(queues, key=lambda client: self._long[queues[client][0]].since)
         cap = max(self.running, len(queues))
         chosen: set[tuple[int, int]] = set()

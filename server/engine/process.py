@@ -25,7 +25,8 @@ from .table import ACCEPTING, ASSIGNED, RUNNING, STARTING, Slot
 log = logging.getLogger(__name__)
 
 
-def serve_forever(listener: socket.socket, slot: Slot, index: int, jobs: Jobs) -> NoReturn:
+def serve_forever(listener: socket.socket, slot: Slot, index: int, jobs: Jobs, wake: int) -> NoReturn:
+    """``wake``: a pipe to the supervisor, written when a long job ends (a paused one may then run)."""
     """Take connections from ``listener`` and answer their jobs until this process is ended."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -40,7 +41,7 @@ def serve_forever(listener: socket.socket, slot: Slot, index: int, jobs: Jobs) -
         slot.state = ASSIGNED
         try:
             wire.send(connection, {"pid": pid, "slot": index})
-            _serve(connection, slot, jobs)
+            _serve(connection, slot, jobs, wake)
         except wire.WireError:
             pass  # the web worker closed the connection: the usual end
         except OSError as exc:
@@ -49,7 +50,7 @@ def serve_forever(listener: socket.socket, slot: Slot, index: int, jobs: Jobs) -
             connection.close()
 
 
-def _serve(connection: socket.socket, slot: Slot, jobs: Jobs) -> None:
+def _serve(connection: socket.socket, slot: Slot, jobs: Jobs, wake: int) -> None:
     while True:
         frame = wire.receive(connection)  # the web worker closing its connection ends this (WireError)
         header = frame.header
@@ -76,6 +77,10 @@ def _serve(connection: socket.socket, slot: Slot, jobs: Jobs) -> None:
         if slot.demoted_job == job or os.sched_getscheduler(0) != os.SCHED_OTHER:
             reply.header["long"] = True
             retire = not _normal_priority()
+            try:
+                os.write(wake, b".")
+            except BlockingIOError:
+                pass  # the supervisor has a wake-up pending already
         if retire:
             reply.header["closing"] = True
         try:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import select
 import signal
 import socket
 import sys
@@ -69,6 +70,7 @@ class Supervisor:
         self.stopping = False
         self.lanes: list[LaneState] = []
         self.network_filter: object | None = None
+        self._wake_read, self._wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
 
     # --- start ---------------------------------------------------------------------------------------
 
@@ -138,9 +140,17 @@ class Supervisor:
                     blocked += actions.blocked
                     self._spawn(state, now)
                 self.table.set_blocked(sorted(set(blocked)))
-            time.sleep(TICK)
+            self._wait(TICK)
         for pid in list(self.engines):
             self._signal(pid, signal.SIGKILL)
+
+    def _wait(self, seconds: float) -> None:
+        """Sleep until the next tick, or until an engine says a long job ended."""
+        try:
+            if select.select([self._wake_read], [], [], seconds)[0]:
+                os.read(self._wake_read, 4096)
+        except InterruptedError:
+            pass
 
     def _stop(self, signum: int, frame: object) -> None:
         if not self.stopping:
@@ -259,7 +269,8 @@ class Supervisor:
                     other.listener.close()
             sandbox.confine(state.lane.network, self.memory, self.network_filter)
             jobs = Jobs(self.backend, list(self.config["SERVICE_ALLOWLIST"]), state.lane.federated)
-            process.serve_forever(state.listener, slot, index, jobs)
+            os.close(self._wake_read)
+            process.serve_forever(state.listener, slot, index, jobs, self._wake_write)
         except BaseException:  # noqa: BLE001 - whatever happens, this process must not go back to the loop
             log.exception("engine %d failed", os.getpid())
         finally:
