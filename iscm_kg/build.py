@@ -33,6 +33,7 @@ def build_dataset(data_dir: Path = DATA, ontology_dir: Path = ONTOLOGY, ids: Ids
     parties.load_country_identifiers(ctx)
     parties.load_organizations(ctx)
     mech.read_mechanisms(ctx)
+    survey.load_events(ctx)
     pref_labels = mech.load_names(ctx)
     mech.load_mechanisms(ctx, pref_labels)
     shortcuts = memberships.RoleProperties(ctx, ontology)
@@ -48,8 +49,7 @@ def build_dataset(data_dir: Path = DATA, ontology_dir: Path = ONTOLOGY, ids: Ids
     relations.load_contributions(ctx)
     relations.load_statements(ctx)
     relations.load_discrepancies(ctx)
-    events = survey.load_events(ctx)
-    survey.load_survey(ctx, events)
+    survey.load_survey(ctx)
     survey.load_summaries(ctx)
     if ctx.errors:
         raise DataErrors(ctx.errors)

@@ -44,7 +44,7 @@ def build(data_dir: Path, shapes_dir: Path, ontology_dir: Path, dist: Path | Non
         return
     click.echo(f"built {summary['triples']} triples in {summary['graphs']} named graphs in "
                f"{time.perf_counter() - started:.1f} s; validation: {summary['violations']} violations, "
-               f"{summary['warnings']} warnings; release: {summary['path']}")
+               f"{summary['warnings']} warnings; release {summary['dataset_version']}: {summary['path']}")
 
 
 @main.command()

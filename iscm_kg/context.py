@@ -32,6 +32,7 @@ class BuildContext:
     countries: dict[str, Row] = field(default_factory=dict)  # every country the identifiers table knows
     used_countries: dict[str, str] = field(default_factory=dict)  # iso3 -> first place it is referenced
     groups: dict[str, str] = field(default_factory=dict)
+    events: set[str] = field(default_factory=set)  # keys of events.csv (a meeting of a series, the survey)
     concepts: dict[str, set[str]] = field(default_factory=dict)  # scheme -> keys
 
     # --- graphs and provenance -------------------------------------------------------------------
@@ -111,6 +112,15 @@ class BuildContext:
         if key not in self.groups:
             raise row.error(f"{column}: unknown group of States {key!r}")
         return self.ids.thing("group", key)
+
+    def subject(self, row: Row, ref: str, column: str) -> URIRef:
+        """What a name or a statement can be about: a party reference or `event:key` (one meeting, the survey)."""
+        kind, _, key = ref.partition(":")
+        if kind != "event":
+            return self.party(row, ref, column)
+        if key not in self.events:
+            raise row.error(f"{column}: unknown event {key!r} (not in events.csv)")
+        return self.ids.thing("event", key)
 
     def mechanism(self, row: Row, key: str, column: str) -> URIRef:
         if key not in self.mechanisms:

@@ -19,16 +19,50 @@ def listed_member_counts(union: Graph, ids: Ids = IDS) -> dict[URIRef, int]:
     """Distinct States and territories with the member role in the reference list (memberships.csv), whatever
     their as_of: the size of the list, to set beside the count Annex 2 declares."""
     member_role = ids.thing("role", "member")
-    prefix = str(ids.thing("membership", ""))
+    reference_list = ids.thing("document", "memberships")
     counts: dict[URIRef, set[URIRef]] = {}
     for membership in union.subjects(ORG.role, member_role):
-        if not str(membership).startswith(prefix) or str(membership).count("/") - prefix.count("/") != 2:
-            continue  # only the reference list (id/membership/{iscm}/{party}/member), not report roles
+        listed = any((locator, DCTERMS.isPartOf, reference_list) in union
+                     for locator in union.objects(membership, PROV.wasDerivedFrom))
+        if not listed:
+            continue  # only the reference list, not the roles the report states
         party = union.value(membership, ORG.member)
         if (party, RDF.type, ISCM.State) not in union and (party, RDF.type, ISCM.Territory) not in union:
             continue
         counts.setdefault(union.value(membership, ORG.organization), set()).add(party)
     return {mech: len(parties) for mech, parties in counts.items()}
+
+
+def latest_as_of(union: Graph, membership: URIRef) -> Literal | None:
+    """The latest year the references of a statement describe (None if all are undated)."""
+    years = [year for ref in union.objects(membership, PROV.qualifiedDerivation)
+             for year in union.objects(ref, ISCM.asOf)]
+    return max(years, key=str) if years else None
+
+
+def member_count_discrepancies(dataset: Dataset, union: Graph, derived: Graph, listed: dict[URIRef, int],
+                               ids: Ids = IDS) -> None:
+    """A Discrepancy for every mechanism whose declared member count (Annex 2) differs from the number of member
+    States and territories the reference list names, citing the Annex 2 row and the reference list."""
+    prov = dataset.graph(ids.graph("provenance"))
+    for mechanism, declared in sorted(union.subject_objects(ISCM.declaredMemberCount)):
+        count = listed.get(mechanism, 0)
+        if int(declared) == count:
+            continue
+        key = str(mechanism).rsplit("/", 1)[-1]
+        iri = ids.thing("discrepancy", f"member-count-{key}")
+        names = "no member States" if count == 0 else f"{count} member States and territories"
+        text = (f"Annex 2 declares {int(declared)} member States for {_label(union, mechanism)}; the reference list "
+                f"(memberships.csv) names {names}.")
+        derived.add((iri, RDF.type, ISCM.Discrepancy))
+        derived.add((iri, ISCM.about, mechanism))
+        derived.add((iri, DCTERMS.description, Literal(text, lang="en")))
+        derived.add((iri, RDFS.label, Literal(f"Member count of {key}: {int(declared)} declared, {count} listed",
+                                              lang="en")))
+        for graph in dataset.contexts((mechanism, ISCM.declaredMemberCount, declared)):
+            for locator in prov.objects(graph.identifier, PROV.wasDerivedFrom):
+                derived.add((iri, PROV.wasDerivedFrom, locator))
+        derived.add((iri, PROV.wasDerivedFrom, ids.thing("document", "memberships")))
 
 
 def add_derived(dataset: Dataset, ids: Ids = IDS) -> None:
@@ -41,11 +75,17 @@ def add_derived(dataset: Dataset, ids: Ids = IDS) -> None:
     prov.add((graph_iri, RDF.type, ISCM.FactGraph))
     prov.add((graph_iri, PROV.wasDerivedFrom, ids.thing("document", "memberships")))
     prov.add((graph_iri, DCTERMS.description, Literal(
-        "Computed by the build from the other graphs: listed member counts and labels of n-ary nodes.",
+        "Computed by the build from the other graphs: listed member counts and where they differ from the declared "
+        "ones, the latest as-of year of each membership statement, and labels of n-ary nodes.",
         lang="en")))
-    for mechanism, count in listed_member_counts(union, ids).items():
+    listed = listed_member_counts(union, ids)
+    for mechanism, count in listed.items():
         derived.add((mechanism, ISCM.listedMemberCount, Literal(count)))
+    member_count_discrepancies(dataset, union, derived, listed, ids)
     for membership in set(union.subjects(RDF.type, ORG.Membership)):
+        latest = latest_as_of(union, membership)
+        if latest is not None:
+            derived.add((membership, ISCM.asOf, latest))
         if (membership, RDFS.label, None) in union:
             continue
         party = union.value(membership, ORG.member)
@@ -53,6 +93,11 @@ def add_derived(dataset: Dataset, ids: Ids = IDS) -> None:
         org = union.value(membership, ORG.organization)
         text = f"{_label(union, party)}: {_label(union, role)} of {_label(union, org)}"
         derived.add((membership, RDFS.label, Literal(text, lang="en")))
+        for ref in union.objects(membership, PROV.qualifiedDerivation):
+            locator = union.value(ref, PROV.entity)
+            doc = union.value(locator, DCTERMS.isPartOf) if locator is not None else None
+            where = f"{str(doc).rsplit('/', 1)[-1]}, line {union.value(locator, ISCM.line)}" if doc else "?"
+            derived.add((ref, RDFS.label, Literal(f"{where}: {text}", lang="en")))
     for cell in set(union.subjects(RDF.type, ISCM.ThemeMatrixCell)):
         theme = _label(union, union.value(cell, ISCM.cellTheme))
         column = union.value(cell, ISCM.cellColumnLabel) or f"column {union.value(cell, ISCM.cellColumn)}"
@@ -73,6 +118,6 @@ def label_fact_graphs(dataset: Dataset, ids: Ids = IDS) -> None:
     for graph_iri in set(prov.subjects(RDF.type, ISCM.FactGraph)):
         if (graph_iri, RDFS.label, None) in prov:
             continue
-        where = prov.value(graph_iri, ISCM.dataFile)
+        where = ", ".join(sorted(str(f) for f in prov.objects(graph_iri, ISCM.dataFile)))  # a statement: several
         text = f"Facts from {where}" if where else f"Facts: {str(graph_iri).rsplit('/graph/', 1)[-1]}"
         prov.add((graph_iri, RDFS.label, Literal(text, lang="en")))

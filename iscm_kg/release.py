@@ -85,14 +85,15 @@ def write_release(data_dir: Path, ontology_dir: Path, shapes_dir: Path, dist: Pa
         raise DataError(shapes_dir, None, f"{len(report.violations)} SHACL violations; nothing written.\n"
                         + report.text())
     nquads = canonical_nquads(result.dataset, base)
-    version = hashlib.sha256(nquads).hexdigest()[:16]
     dist = dist.absolute()
     releases = dist.parent / ".releases"
     releases.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{version}.", dir=releases))
+    staging = Path(tempfile.mkdtemp(prefix="staging.", dir=releases))
     try:
-        echo(f"writing release {version} ...")
-        summary = _write_files(staging, nquads, report, version, base)
+        echo("writing the release and its network analysis ...")
+        summary = _write_files(staging, nquads, report, base)
+        # named after the dumps as written (the analysis graph included): the version build-info and the site show
+        version = summary["dataset_version"]
         final = releases / f"{version}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
         staging.rename(final)
     except BaseException:
@@ -104,7 +105,7 @@ def write_release(data_dir: Path, ontology_dir: Path, shapes_dir: Path, dist: Pa
     return summary
 
 
-def _write_files(folder: Path, nquads: bytes, report: ValidationReport, version: str, base: str) -> dict:
+def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: str) -> dict:
     store = ox.Store(str(folder / "store"))
     store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
     materialize_default_graph(store)

@@ -40,13 +40,12 @@ def year(row: Row, column: str) -> Literal | None:
     return Literal(value, datatype=XSD.gYear)
 
 
-def as_of(row: Row, column: str = "as_of") -> Literal | None:
+def as_of(row: Row, column: str = "as_of") -> tuple[Literal | None, bool]:
+    """(the year as xsd:gYear or None, whether the source is marked 'undated')."""
     value = row[column]
-    if not value:
-        return None
     if value == "undated":
-        return Literal("undated")
-    return year(row, column)
+        return None, True
+    return year(row, column), False
 
 
 def integer(row: Row, column: str) -> Literal | None:

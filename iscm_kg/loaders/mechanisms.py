@@ -126,16 +126,16 @@ def load_names(ctx: BuildContext) -> dict[str, str]:
             raise row.error(f"kind {kind!r} is not one of {', '.join(NAME_KINDS)}")
         if not name:
             raise row.error("empty name")
-        if not entity.startswith(("mech:", "org:")):
-            raise row.error(f"entity {entity!r} must be mech:key or org:key")
-        iri = ctx.party(row, entity, "entity")
+        if not entity.startswith(("mech:", "org:", "event:")):
+            raise row.error(f"entity {entity!r} must be mech:key, org:key or event:key")
+        iri = ctx.subject(row, entity, "entity")
         marker = (entity, name, kind)
         if marker in seen:
             raise row.error(f"duplicate name {name!r} of {entity} (first on line {seen[marker]})")
         seen[marker] = row.line
         if kind == "pref":
-            if entity.startswith("org:"):
-                raise row.error("organizations take their pref name from organizations.csv")
+            if not entity.startswith("mech:"):
+                raise row.error("organizations and events take their pref name from their own table")
             key = entity[5:]
             if key in prefs:
                 raise row.error(f"{entity} has two pref names")

@@ -24,6 +24,14 @@ def load_country_identifiers(ctx: BuildContext) -> None:
     for row in rows:
         ctx.countries[row["iso3"]] = row
     ctx.groups.update(GROUPS)
+    # States that have no ISO 3166 code (the SADR), under a key of four capital letters: never an ISO code
+    for row in read_table(ctx.data_dir / "states-without-iso.csv", ["key", "name", "wikidata", "source", "line"],
+                          ["note"]):
+        if not (row["key"].isalpha() and row["key"].isupper() and len(row["key"]) == 4):
+            ctx.errors.append(row.error(f"key {row['key']!r}: four capital letters (ISO codes have three)"))
+        elif row["key"] in ctx.countries:
+            ctx.errors.append(row.error(f"key {row['key']!r} is used twice"))
+        ctx.countries[row["key"]] = row
 
 
 def emit_countries(ctx: BuildContext, names: dict[str, set[str]]) -> None:
@@ -40,6 +48,9 @@ def emit_countries(ctx: BuildContext, names: dict[str, set[str]]) -> None:
     ctx.provenance.add((ctx.ids.graph("m49"), PROV.wasDerivedFrom, ctx.ids.thing("document", "hdx-country")))
     for iso3 in sorted(ctx.used_countries):
         row = ctx.countries[iso3]
+        if "iso2" not in row.cells:
+            _state_without_iso(ctx, iso3, row, names)
+            continue
         info = Country.get_country_info_from_iso3(iso3) or {}
         graph = ctx.record(row, "countries", iso3, "country-identifiers", row.line)
         ctx.provenance.add((ctx.ids.graph("countries", iso3), PROV.wasDerivedFrom,
@@ -77,6 +88,21 @@ def emit_countries(ctx: BuildContext, names: dict[str, set[str]]) -> None:
             graph.add((iri, RDFS.comment, Literal(
                 f"{iso3} is not in the UN M49 taxonomy of hdx-python-country, so it has no M49 region here.",
                 lang="en")))
+
+
+def _state_without_iso(ctx: BuildContext, key: str, row, names: dict[str, set[str]]) -> None:
+    """A State with no ISO 3166 code (states-without-iso.csv): its name, Wikidata item and why it has no code."""
+    source, line = ctx.source_line(row)
+    graph = ctx.record(row, "countries", key, source, line)
+    iri = ctx.ids.thing("state", key)
+    graph.add((iri, RDF.type, ISCM.State))
+    graph.add((iri, ISCM.withoutIsoCode, Literal(True)))
+    add_text(graph, iri, SKOS.prefLabel, row["name"])
+    add_text(graph, iri, RDFS.label, row["name"])
+    for alt in sorted(names.get(key, set()) - {row["name"]}):
+        graph.add((iri, SKOS.altLabel, Literal(alt, lang="en")))
+    graph.add((iri, SKOS.exactMatch, WD[row["wikidata"]]))
+    note(graph, iri, row)
 
 
 def _m49_concept(ctx, graph, code, name, broader):

@@ -130,7 +130,7 @@ def load_statements(ctx: BuildContext) -> None:
                     raise row.error(f"about: unknown document {ref[4:]!r}")
                 graph.add((iri, ISCM.about, ctx.ids.thing("document", ref[4:])))
             else:
-                graph.add((iri, ISCM.about, ctx.party(row, ref, "about")))
+                graph.add((iri, ISCM.about, ctx.subject(row, ref, "about")))
         graph.add((iri, ISCM.topic, ctx.concept(row, "statement-topic", row["topic"], "topic")))
         if row["value"]:
             kind = row["datatype"] or "string"
@@ -174,7 +174,7 @@ def load_discrepancies(ctx: BuildContext) -> None:
             elif ref.startswith("theme:"):
                 graph.add((iri, ISCM.about, ctx.concept(row, "theme", ref[6:], "about")))
             else:
-                graph.add((iri, ISCM.about, ctx.party(row, ref, "about")))
+                graph.add((iri, ISCM.about, ctx.subject(row, ref, "about")))
         if not row["description"]:
             raise row.error("empty description")
         add_text(graph, iri, DCTERMS.description, row["description"])

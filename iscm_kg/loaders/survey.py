@@ -15,10 +15,10 @@ from .common import add_text, note, slug, sourced_record
 SECTION = re.compile(r"^(\d)\.\s+(\S.*)$")
 
 
-def load_events(ctx: BuildContext) -> set[str]:
+def load_events(ctx: BuildContext) -> None:
+    """Events (the survey, single meetings of a series such as GRCP 8); their keys go into ctx.events."""
     rows = read_table(ctx.data_dir / "events.csv", ["key", "label", "date", "place", "description", "source",
-                                                    "line"], ["note"], key="key")
-    keys: set[str] = set()
+                                                    "line"], ["series", "note"], key="key")
 
     def load(row: Row) -> None:
         graph = sourced_record(ctx, row, "events", row["key"])
@@ -28,20 +28,21 @@ def load_events(ctx: BuildContext) -> set[str]:
         add_text(graph, iri, DCTERMS.date, row["date"], None)
         add_text(graph, iri, DCTERMS.spatial, row["place"])
         add_text(graph, iri, DCTERMS.description, row["description"])
+        if row["series"]:
+            graph.add((iri, DCTERMS.isPartOf, ctx.mechanism(row, row["series"], "series")))
         note(graph, iri, row)
-        keys.add(row["key"])
+        ctx.events.add(row["key"])
 
     ctx.collect(load, rows)
-    return keys
 
 
-def load_survey(ctx: BuildContext, events: set[str]) -> None:
+def load_survey(ctx: BuildContext) -> None:
     rows = read_table(ctx.data_dir / "survey.csv", ["event", "list", "number", "listed_as", "party", "marker",
                                                     "source", "line"], ["note"])
     seen: dict[str, int] = {}
 
     def load(row: Row) -> None:
-        if row["event"] not in events:
+        if row["event"] not in ctx.events:
             raise row.error(f"event {row['event']!r} is not in events.csv")
         if not row["number"].isdigit():
             raise row.error(f"number {row['number']!r} is not a number")

@@ -20,7 +20,8 @@ KIND_NAMES = {
     "m49": "UN M49 region",
     "role": "Role",
     "document": "Source document",
-    "membership": "Membership",
+    "membership": "Membership statement",
+    "reference": "Reference",
     "group": "Group of States",
 }
 # Labels are looked up this many IRIs at a time (keeps each VALUES block small).

@@ -86,7 +86,8 @@ def is_membership_link(row: Row) -> bool:
 
 
 def memberships(subject: str, side: str) -> list[dict[str, Any]]:
-    """Membership nodes of a mechanism (side="organization") or of a party (side="member")."""
+    """Membership statements of a mechanism (side="organization") or of a party (side="member"): one per party
+    and role, with what each of its references adds (confidence levels, qualifiers, notes) and every source."""
     nodes: dict[str, dict[str, Any]] = {}
     for row in q(memberships_query(subject, side)):
         node = nodes.setdefault(
@@ -96,13 +97,18 @@ def memberships(subject: str, side: str) -> list[dict[str, Any]]:
                 "party": val(row, "party"),
                 "role": val(row, "role"),
                 "as_of": val(row, "asof"),
-                "confidence": val(row, "conf"),
-                "qualifier": val(row, "qual"),
-                "comment": val(row, "comment"),
+                "confidence": [],
+                "notes": [],
                 "code": val(row, "iso3"),
                 "sources": {},
             },
         )
+        for key, column in (("confidence", "conf"), ("notes", "qual"), ("notes", "comment")):
+            value = val(row, column)
+            if value and value not in node[key]:
+                node[key].append(value)
+        if not node["as_of"] and val(row, "undated") == "true":
+            node["as_of"] = "undated"  # no reference gives a year
         if row.get("loc"):
             node["sources"][source_key(row)] = row
     return list(nodes.values())
@@ -110,9 +116,7 @@ def memberships(subject: str, side: str) -> list[dict[str, Any]]:
 
 def membership_iris(items: list[dict[str, Any]]) -> set[str]:
     """The IRIs a memberships table shows: parties, roles and confidence levels."""
-    return (
-        {m["party"] for m in items} | {m["role"] for m in items} | {m["confidence"] for m in items if m["confidence"]}
-    )
+    return {m["party"] for m in items} | {m["role"] for m in items} | {c for m in items for c in m["confidence"]}
 
 
 def group_by_role(items: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:

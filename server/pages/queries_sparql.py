@@ -86,13 +86,16 @@ def incoming_query(iri: str, limit: int) -> str:
 
 
 def memberships_query(subject: str, side: str) -> str:
-    """Membership nodes of a mechanism (side="organization") or of a party (side="member"), with the
-    thing on the other side as ?party."""
+    """Membership statements of a mechanism (side="organization") or of a party (side="member"), with the
+    thing on the other side as ?party; confidence, qualifiers and notes come from their references."""
     other = "member" if side == "organization" else "organization"
-    return f"""SELECT ?ms ?party ?role ?asof ?conf ?qual ?comment ?iso3 ?loc ?doc ?line ?section ?srcurl WHERE {{
+    return f"""SELECT ?ms ?party ?role ?asof ?undated ?conf ?qual ?comment ?iso3 ?loc ?doc ?line ?section ?srcurl
+WHERE {{
   ?ms org:{side} {iri_term(subject)} ; org:{other} ?party ; org:role ?role .
-  OPTIONAL {{ ?ms iscm:asOf ?asof }} OPTIONAL {{ ?ms iscm:confidence ?conf }}
-  OPTIONAL {{ ?ms iscm:qualifier ?qual }} OPTIONAL {{ ?ms rdfs:comment ?comment }}
+  OPTIONAL {{ ?ms iscm:asOf ?asof }}
+  OPTIONAL {{ ?ms prov:qualifiedDerivation ?ref .
+    OPTIONAL {{ ?ref iscm:confidence ?conf }} OPTIONAL {{ ?ref iscm:qualifier ?qual }}
+    OPTIONAL {{ ?ref rdfs:comment ?comment }} OPTIONAL {{ ?ref iscm:undated ?undated }} }}
   OPTIONAL {{ ?party iscm:iso3166Alpha3 ?iso3 }}
   {source_pattern("?ms")}
 }}"""

@@ -25,12 +25,15 @@ def party_map() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def graph_rows(sparql):
     rows = sparql("""
-        SELECT ?m ?iscm ?party ?role ?asOf ?confidence ?note ?line (GROUP_CONCAT(STR(?url); separator=" ") AS ?urls) WHERE {
+        SELECT ?ref ?iscm ?party ?role ?asOf ?undated ?confidence ?note ?line
+               (GROUP_CONCAT(STR(?url); separator=" ") AS ?urls) WHERE {
           ?m a org:Membership ; org:organization ?iscm ; org:member ?party ; org:role/skos:notation ?role ;
-             iscm:asOf ?asOf ; iscm:confidence/skos:notation ?confidence ; prov:wasDerivedFrom ?loc .
+             prov:qualifiedDerivation ?ref .
+          ?ref prov:entity ?loc ; iscm:confidence/skos:notation ?confidence .
           ?loc dct:isPartOf <https://w3id.org/iscm/id/document/memberships> ; iscm:line ?line .
-          OPTIONAL { ?m rdfs:comment ?note } OPTIONAL { ?loc dct:source ?url }
-        } GROUP BY ?m ?iscm ?party ?role ?asOf ?confidence ?note ?line""")
+          OPTIONAL { ?ref iscm:asOf ?asOf } OPTIONAL { ?ref iscm:undated ?undated }
+          OPTIONAL { ?ref rdfs:comment ?note } OPTIONAL { ?loc dct:source ?url }
+        } GROUP BY ?ref ?iscm ?party ?role ?asOf ?undated ?confidence ?note ?line""")
     return {int(r["line"]): r for r in rows}
 
 
@@ -49,11 +52,14 @@ def test_row_by_row(graph_rows):
             line = reader.line_num
             got = graph_rows[line_start]
             assert got["iscm"].endswith("/mechanism/" + row["iscm"])
-            ref = f"state:{row['iso3']}" if row["iso3"] else mapping[row["party"]]
+            ref = mapping.get(row["party"]) or f"state:{row['iso3']}"
             kind, key = ref.split(":")
             assert got["party"].endswith(f"/{ {'state': 'state', 'org': 'organization', 'group': 'group'}[kind]}/{key}")
             assert got["role"] == row["role"]
-            assert got["asOf"] == row["as_of"]
+            if row["as_of"] == "undated":
+                assert got["asOf"] is None and got["undated"] == "true"
+            else:
+                assert got["asOf"] == row["as_of"] and got["undated"] is None
             assert got["confidence"] == row["confidence"]
             assert (got["note"] or "") == row["note"]
             urls = set(re.findall(r"https?://[^\s;,)]+", row["source"]))

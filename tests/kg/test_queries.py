@@ -66,6 +66,16 @@ def test_members_of_the_rcm(ask):
     rows = ask("iscm-members", iscm=MECH + "rcm")
     assert {r["iso3"] for r in rows if r["iso3"]} == reference("rcm")
     assert len(reference("rcm")) == next(r["count"] for r in annex2() if r["name"].endswith("(RCM)"))
+    assert all(r["confidence"] for r in rows)  # read from each row's reference
+    mexico = [r for r in rows if r["iso3"] == "MEX"]
+    assert len(mexico) == 1 and mexico[0]["source"].startswith("http")
+
+
+def test_chairs_once_each(ask):
+    """Namibia co-chairs ACP-EU according to Annex 2 and the GRCP 8 agenda: one row, not one per source."""
+    rows = ask("chairs", iscm=MECH + "acp-eu")
+    co_chairs = [r["chairName"] for r in rows if r["role"] == "co-chair"]
+    assert sorted(co_chairs) == ["Namibia", "Romania"]
 
 
 def test_observers_named_in_the_report(ask):

@@ -69,11 +69,32 @@ def test_void_and_dcat(release: Path):
     assert info["dataset_version"] == hashlib.sha256((release / "iscm-kg.nq").read_bytes()).hexdigest()[:16]
 
 
+def test_one_version_everywhere(release: Path):
+    """The release folder, build-info.json, VoID and what `build` prints name the same version: that of the dumps
+    as written, the analysis graph included."""
+    info = json.loads((release / "build-info.json").read_text())
+    version = info["dataset_version"]
+    assert release.resolve().name.startswith(version + "-")
+    void = Graph().parse(release / "void.ttl")
+    has_version = void.value(URIRef("https://w3id.org/iscm/id/dataset/iscm-kg"),
+                             URIRef("http://purl.org/dc/terms/hasVersion"))
+    assert str(has_version) == version
+
+
 def test_deterministic(release: Path, tmp_path: Path):
+    """`iscm-kg build` again gives the same bytes, and prints the version the release is named after."""
+    from click.testing import CliRunner
+
+    from iscm_kg.cli import main
+
     again = tmp_path / "dist"
-    write_release(DATA, ONTOLOGY, SHAPES, again, echo=lambda _m: None)
+    result = CliRunner().invoke(main, ["build", "--dist", str(again)])
+    assert result.exit_code == 0, result.output
     for name in [*DUMPS, "void.ttl", "validation-report.ttl", "validation-report.md", "SHA256SUMS"]:
         assert (again / name).read_bytes() == (release / name).read_bytes(), name
+    version = json.loads((again / "build-info.json").read_text())["dataset_version"]
+    assert f"release {version}:" in result.output
+    assert again.resolve().name.startswith(version + "-")
 
 
 def test_base_iri_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -1,0 +1,134 @@
+"""One statement per fact, one reference per source (the Wikidata pattern): plain queries count facts, not
+sources; each reference says where its source states the fact, checked against the seed texts."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+REPORT = DATA / "sources" / "002_7939c0f69ec3242d.txt"
+# Annex 2's columns that name parties, by their position in a tab-separated row of the report's text copy
+ANNEX2_POSITIONS = {"regions": 5, "associated": 6, "chair": 7, "secretariat": 8, "iom-role": 9}
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_no_fact_has_two_statements(sparql):
+    found = sparql("""SELECT ?party ?iscm ?role (COUNT(DISTINCT ?m) AS ?n) WHERE {
+                        ?m a org:Membership ; org:member ?party ; org:organization ?iscm ; org:role ?role }
+                      GROUP BY ?party ?iscm ?role HAVING (COUNT(DISTINCT ?m) > 1)""")
+    assert found == []
+
+
+def test_every_source_row_is_one_reference(sparql):
+    """960 rows of the reference list and every row of roles.csv: one reference each, on one statement."""
+    counts = sparql("""SELECT ?doc (COUNT(DISTINCT ?ref) AS ?refs) (COUNT(*) AS ?links) WHERE {
+                         ?m a org:Membership ; prov:qualifiedDerivation ?ref . ?ref prov:entity/dct:isPartOf ?doc }
+                       GROUP BY ?doc""")
+    by_doc = {r["doc"].rsplit("/", 1)[-1]: (int(r["refs"]), int(r["links"])) for r in counts}
+    assert by_doc.pop("memberships") == (960, 960)
+    roles = Counter(r["source"] for r in rows("roles.csv"))
+    assert {doc: refs for doc, (refs, _) in by_doc.items()} == dict(roles)
+    assert all(refs == links for refs, links in by_doc.values())
+
+
+def test_namibia_co_chairs_acp_eu_once_with_two_sources(sparql):
+    found = sparql("""SELECT ?m ?line WHERE { ?m org:member state:NAM ; org:organization mech:acp-eu ;
+                        org:role role:co-chair ; prov:qualifiedDerivation/prov:entity/iscm:line ?line }""")
+    assert len({r["m"] for r in found}) == 1
+    assert sorted(int(r["line"]) for r in found) == [1533, 2025]
+    lines = REPORT.read_text(encoding="utf-8").splitlines()
+    assert "Namibia" in lines[1533 - 1] and "Namibia" in lines[2025 - 1]
+    plain = sparql("""SELECT (COUNT(*) AS ?n) WHERE { ?m org:organization mech:acp-eu ; org:role role:co-chair }""")
+    assert plain[0]["n"] == "2"  # Romania and Namibia, each once
+
+
+def test_references_keep_their_own_year(sparql):
+    """Tokelau in the PIDC: observer as of 2017 and member (undated page): two statements, each with its year."""
+    found = sparql("""SELECT ?role ?asOf ?undated WHERE { ?m org:member state:TKL ; org:organization mech:pidc ;
+                        org:role/skos:notation ?role ; prov:qualifiedDerivation ?ref .
+                        OPTIONAL { ?ref iscm:asOf ?asOf } OPTIONAL { ?ref iscm:undated ?undated } }""")
+    assert {(r["role"], r["asOf"], r["undated"]) for r in found} == {("observer", "2017", None),
+                                                                      ("member", None, "true")}
+
+
+def test_as_of_is_a_year_or_absent(sparql):
+    bad = sparql("""SELECT ?x ?y WHERE { ?x iscm:asOf ?y
+                      FILTER (datatype(?y) != <http://www.w3.org/2001/XMLSchema#gYear>) }""")
+    assert bad == []
+    undated = sparql("SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r iscm:undated true }")
+    expected = sum(r["as_of"] == "undated" for r in rows("memberships.csv") + rows("roles.csv"))
+    assert expected > 100 and int(undated[0]["n"]) == expected
+
+
+def test_statement_as_of_is_the_latest_reference_year(sparql):
+    wrong = sparql("""SELECT ?m WHERE { ?m a org:Membership ; iscm:asOf ?latest ; prov:qualifiedDerivation/iscm:asOf ?y
+                        FILTER (STR(?y) > STR(?latest)) }""")
+    assert wrong == []
+
+
+def test_annex2_roles_name_their_column(sparql):
+    """Every Annex 2 reference names its column, and the quoted words are in that cell of the printed row."""
+    found = sparql("""SELECT ?ref ?column ?quote ?line ?iscm ?role WHERE {
+                        ?m org:organization ?iscm ; org:role/skos:notation ?role ; prov:qualifiedDerivation ?ref .
+                        ?ref prov:entity ?loc ; iscm:quote ?quote . ?loc iscm:section "Annex 2" ; iscm:line ?line .
+                        OPTIONAL { ?ref iscm:annex2Column/skos:notation ?column } }""")
+    assert len(found) == sum(r["section"] == "Annex 2" for r in rows("roles.csv"))
+    lines = REPORT.read_text(encoding="utf-8").splitlines()
+    for r in found:
+        assert r["column"] in ANNEX2_POSITIONS, r
+        cells = lines[int(r["line"]) - 1].split("\t")
+        assert r["quote"] in cells[ANNEX2_POSITIONS[r["column"]]], r
+    midsa = {(r["role"], r["column"]) for r in found
+             if r["iscm"].endswith("/midsa") and r["ref"].split("/")[-3] == "org-iom"}
+    assert ("secretariat", "secretariat") in midsa and ("observer", "iom-role") in midsa
+
+
+def test_annex2_header_positions():
+    header = REPORT.read_text(encoding="utf-8").splitlines()[1530 - 1].split("\t")
+    assert [header[i] for i in ANNEX2_POSITIONS.values()] == [
+        "Region(s) covered", "Associated regional or multi-stakeholder organization(s)", "Chair-in-office",
+        "Secretariat(s)", "Role of IOM in the ISCM"]
+
+
+def test_every_statement_has_a_rank(sparql):
+    found = sparql("""SELECT (COUNT(DISTINCT ?m) AS ?all) (COUNT(DISTINCT ?ranked) AS ?n) WHERE {
+                        ?m a org:Membership OPTIONAL { ?m iscm:rank ?r BIND (?m AS ?ranked) } }""")
+    assert found[0]["all"] == found[0]["n"] and int(found[0]["n"]) > 1000
+
+
+def test_member_count_conflicts_are_discrepancies(sparql):
+    """Each ISCM whose Annex 2 count differs from the reference list has a Discrepancy citing its Annex 2 row."""
+    mechanisms = {r["key"]: r for r in rows("mechanisms.csv")}
+    listed = Counter(r["iscm"] for r in rows("memberships.csv")
+                     if r["role"] == "member" and r["party_type"] in ("state", "territory"))
+    expected = {key for key, r in mechanisms.items()
+                if r["declared_member_count"] and int(r["declared_member_count"]) != listed[key]}
+    assert {"midcom", "pidc", "acp-eu", "riam"} <= expected and len(expected) == 8
+    found = sparql("""SELECT ?iscm ?text ?line WHERE { ?d a iscm:Discrepancy ; iscm:about ?iscm ;
+                        dct:description ?text ; prov:wasDerivedFrom ?loc . ?loc iscm:section "Annex 2" ; iscm:line ?line
+                        FILTER (STRSTARTS(STR(?d), "https://w3id.org/iscm/id/discrepancy/member-count-")) }""")
+    assert {r["iscm"].rsplit("/", 1)[-1] for r in found} == expected
+    lines = REPORT.read_text(encoding="utf-8").splitlines()
+    for r in found:
+        key = r["iscm"].rsplit("/", 1)[-1]
+        declared = mechanisms[key]["declared_member_count"]
+        assert f"declares {declared} member States" in r["text"]
+        assert f"\t{declared}\t" in lines[int(r["line"]) - 1], "the declared count is on the cited Annex 2 row"
+    midcom = next(r["text"] for r in found if r["iscm"].endswith("/midcom"))
+    assert "declares 19" in midcom and "names 21" in midcom
+
+
+def test_mixed_migration_footnote_is_a_discrepancy(sparql):
+    found = sparql("""SELECT ?about ?line WHERE { <https://w3id.org/iscm/id/discrepancy/mixed-migration-annex10-vs-footnote-11>
+                        iscm:about ?about ; prov:wasDerivedFrom/iscm:line ?line }""")
+    assert {r["about"].rsplit("/", 1)[-1] for r in found} >= {"almaty", "arcp", "midwa", "rabat", "cis-conference"}
+    assert {int(r["line"]) for r in found} == {2158, 2131, 328}
+    lines = REPORT.read_text(encoding="utf-8").splitlines()
+    assert "Almaty Process, ARCP, MIDWA and, especially, the now-dormant CIS Conference" in lines[328 - 1]
+    assert lines[2158 - 1].startswith("Mixed migration")

@@ -1,0 +1,66 @@
+"""Names and vocabularies: one acronym per mechanism (other spellings hidden, with their source), a short label on
+every ISCM type, and each meeting of the GRCP series a node of its own."""
+
+from __future__ import annotations
+
+from .seed import report_lines
+
+
+def test_one_acronym_per_mechanism_variants_hidden(sparql):
+    many = sparql("""SELECT ?m (COUNT(?a) AS ?n) WHERE { ?m iscm:acronym ?a } GROUP BY ?m HAVING (COUNT(?a) > 1)""")
+    assert many == []
+    found = {r["m"].rsplit("/", 1)[-1]: (r["a"], r["hidden"]) for r in sparql(
+        """SELECT ?m ?a (GROUP_CONCAT(?h; separator="|") AS ?hidden) WHERE {
+             VALUES ?m { mech:au-hoai mech:mid-igad mech:pafom } ?m iscm:acronym ?a ; skos:hiddenLabel ?h }
+           GROUP BY ?m ?a""")}
+    # the report's list of acronyms is the canonical spelling; Annex 2's and section 5.3's are hidden labels
+    assert found["au-hoai"][0] == "AU-HoAI" and "AU–HoAI" in found["au-hoai"][1].split("|")
+    assert found["mid-igad"][0] == "MiD-IGAD" and "MID-IGAD" in found["mid-igad"][1].split("|")
+    assert found["pafom"][0] == "PAFOM" and "PaFOM" in found["pafom"][1].split("|")
+    lines = report_lines()
+    assert "AU-HoAI" in lines[140 - 1] and "AU–HoAI" in lines[1532 - 1]
+    assert "MiD-IGAD" in lines[169 - 1] and "MID-IGAD" in lines[1552 - 1]
+    assert "PAFOM" in lines[174 - 1] and "PaFOM" in lines[1345 - 1]
+
+
+def test_every_iscm_type_has_a_label_and_a_short_label(sparql):
+    types = sparql("""SELECT ?c ?label ?short WHERE { ?c rdfs:subClassOf iscm:ISCM ; rdfs:label ?label .
+                        OPTIONAL { ?c skos:altLabel ?short } }""")
+    assert {r["short"] for r in types} == {"RCP", "IRF", "Global process"}
+    grouped = sparql("""SELECT ?short (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a ?c ; iscm:annex2Number ?no .
+                          ?c rdfs:subClassOf iscm:ISCM ; skos:altLabel ?short } GROUP BY ?short""")
+    assert sum(int(r["n"]) for r in grouped) == 30  # the GFMD is grouped too
+    assert "Global process" in {r["short"] for r in grouped}
+
+
+def test_each_grcp_meeting_is_an_event_of_the_series(sparql):
+    meetings = sparql("""SELECT ?e ?label ?date WHERE { ?e a iscm:Event ; dct:isPartOf mech:grcp ; rdfs:label ?label
+                           OPTIONAL { ?e dct:date ?date } }""")
+    by_key = {r["e"].rsplit("/", 1)[-1]: r for r in meetings}
+    assert set(by_key) == {"grcp-4", "grcp-5", "grcp-6", "grcp-7", "grcp-8"}
+    assert by_key["grcp-8"]["date"] == "2019-04-05" and by_key["grcp-7"]["date"] == "2017-10-11"
+    assert by_key["grcp-6"]["date"] == "2016" and by_key["grcp-4"]["date"] == "2013"
+    lines = report_lines()
+    assert "GCRP 4 in 2013" in lines[626 - 1] and "GRCP 6 in 2016" in lines[626 - 1]
+    assert "Geneva, 11 October 2017" in lines[644 - 1]
+    # names of single meetings are on the meetings, not on the series
+    series_names = sparql("""SELECT ?n WHERE { mech:grcp skos:altLabel|iscm:acronym|skos:hiddenLabel ?n }""")
+    assert not [r["n"] for r in series_names if any(x in r["n"] for x in ("Eighth", "Seventh", "GRCP 8", "GCRP 4"))]
+    eighth = sparql("""SELECT ?n WHERE { <https://w3id.org/iscm/id/event/grcp-8> skos:altLabel|iscm:acronym ?n }""")
+    assert {"GRCP 8", "Eighth Global Meeting of ISCMs"} <= {r["n"] for r in eighth}
+    about = sparql("""SELECT (COUNT(?s) AS ?n) WHERE { ?s iscm:about <https://w3id.org/iscm/id/event/grcp-7> }""")
+    assert int(about[0]["n"]) >= 5
+
+
+def test_sadr_is_a_state_of_its_own(sparql):
+    """The SADR (an AU member, so a PaFOM member) is not ISO ESH, the territory of Western Sahara."""
+    found = sparql("""SELECT ?s ?label ?wd ?iso WHERE { ?s iscm:memberOf mech:pafom ; skos:prefLabel ?label ;
+                        skos:exactMatch ?wd OPTIONAL { ?s iscm:iso3166Alpha3 ?iso }
+                        FILTER (CONTAINS(?label, "Sahrawi")) }""")
+    assert len(found) == 1
+    sadr = found[0]
+    assert sadr["s"].endswith("/state/SADR") and sadr["iso"] is None
+    assert sadr["wd"] == "http://www.wikidata.org/entity/Q40362"
+    assert sparql("SELECT ?t WHERE { state:SADR a ?t }") == [{"t": "https://w3id.org/iscm/ontology#State"}]
+    esh = sparql("SELECT ?p ?o WHERE { state:ESH ?p ?o }")
+    assert esh == [], "Western Sahara (the territory) is nobody's member here"
