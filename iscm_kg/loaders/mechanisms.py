@@ -86,9 +86,11 @@ def load_mechanisms(ctx: BuildContext, pref_labels: dict[str, str]) -> None:
 
 
 def _read_regions(ctx: BuildContext) -> dict[str, str]:
-    rows = read_table(ctx.data_dir / "annex2-regions.csv", ["label", "key", "source", "line"], ["note"])
+    rows = read_table(ctx.data_dir / "annex2-regions.csv", ["label", "key", "broader", "m49_close", "m49_related",
+                                                             "source", "line"], ["note"])
     mapping: dict[str, str] = {}
     scheme = ctx.ids.scheme("region")
+    keys = {row["key"] for row in rows}
 
     def load(row) -> None:
         if row["label"] in mapping:
@@ -98,7 +100,20 @@ def _read_regions(ctx: BuildContext) -> dict[str, str]:
         iri = ctx.ids.thing("region", row["key"])
         graph.add((iri, RDF.type, SKOS.Concept))
         graph.add((iri, SKOS.inScheme, scheme))
-        graph.add((iri, SKOS.topConceptOf, scheme))
+        # a printed label that combines or narrows others ("Europe/Eurasia", "Africa (continent-wide)") sits under
+        # them, so that a query for Africa or Europe rolls up to it
+        broader = row["broader"].split()
+        for key in broader:
+            if key not in keys or key == row["key"]:
+                raise row.error(f"broader: {key!r} is not another region of this table")
+            graph.add((iri, SKOS.broader, ctx.ids.thing("region", key)))
+        if not broader:
+            graph.add((iri, SKOS.topConceptOf, scheme))
+        for column, prop in (("m49_close", SKOS.closeMatch), ("m49_related", SKOS.relatedMatch)):
+            for code in row[column].split():
+                if not (code.isdigit() and len(code) == 3):
+                    raise row.error(f"{column}: {code!r} is not a UN M49 code (three digits)")
+                graph.add((iri, prop, ctx.ids.thing("m49", code)))
         graph.add((iri, SKOS.prefLabel, Literal(row["label"], lang="en")))
         graph.add((iri, RDFS.label, Literal(row["label"], lang="en")))
         note(graph, iri, row)

@@ -64,3 +64,16 @@ def test_sadr_is_a_state_of_its_own(sparql):
     assert sparql("SELECT ?t WHERE { state:SADR a ?t }") == [{"t": "https://w3id.org/iscm/ontology#State"}]
     esh = sparql("SELECT ?p ?o WHERE { state:ESH ?p ?o }")
     assert esh == [], "Western Sahara (the territory) is nobody's member here"
+
+
+def test_regions_roll_up_and_match_un_m49(sparql):
+    broader = {(r["r"].rsplit("/", 1)[-1], r["b"].rsplit("/", 1)[-1]) for r in sparql(
+        """SELECT ?r ?b WHERE { ?r skos:broader ?b ; skos:inScheme <https://w3id.org/iscm/id/region/> }""")}
+    assert {("africa-continent-wide", "africa"), ("europe-eurasia", "europe"), ("europe-eurasia", "eurasia"),
+            ("asia-and-the-middle-east", "middle-east")} <= broader
+    close = {r["label"]: r["m49"] for r in sparql(
+        """SELECT ?label ?m49 WHERE { ?r skos:inScheme <https://w3id.org/iscm/id/region/> ; skos:prefLabel ?label ;
+                                      skos:closeMatch/skos:prefLabel ?m49 }""")}
+    assert close["Africa"] == "Africa" and close["Europe"] == "Europe" and close["Americas"] == "Americas"
+    pafom = sparql("""SELECT ?r WHERE { mech:pafom iscm:coversRegion/skos:broader* ?r }""")
+    assert "https://w3id.org/iscm/id/region/africa" in {r["r"] for r in pafom}
