@@ -3,11 +3,11 @@ Annex 10 matrix cell by cell (anomalies recorded, not repaired)."""
 
 from __future__ import annotations
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from ..context import BuildContext
 from ..errors import DataError
-from ..namespaces import ISCM, PROV, RDF, RDFS, SKOS, XSD
+from ..namespaces import DCTERMS, ISCM, PROV, RDF, RDFS, SKOS, XSD
 from ..tables import Row, read_table
 from .common import add_text, note, sourced_record
 
@@ -156,8 +156,29 @@ def _load_row(ctx: BuildContext, row: Row, line: int, cells: list[str], header: 
         if misaligned:
             graph.add((cell, RDFS.comment, Literal(
                 f"Row {label!r} has {len(values)} cells for {width} columns (report line {line}): the column "
-                "is given by position only, and no thematic focus is derived from this row.", lang="en")))
+                "is given by position only; a thematic focus is derived only where every reading of the row "
+                "ticks it.", lang="en")))
         elif value == TICK:
             graph.add((mechanism, ISCM.thematicFocus, theme))
+    if len(values) == width + 1:
+        _every_reading(ctx, row, line, label, values, columns, theme, themes[label])
+
+
+def _every_reading(ctx: BuildContext, row: Row, line: int, label: str, values: list[str], columns: dict[int, Row],
+                   theme: URIRef, key: str) -> None:
+    """A row with one cell too many can be read 30 ways (drop any one cell); column j then holds cell j or cell
+    j+1. Where both are ticked, every reading ticks the ISCM: that focus is derived, in a graph of its own that
+    says so."""
+    graph_iri = ctx.ids.graph("annex10", f"{key}/every-reading")
+    graph = ctx.record(row, "annex10", f"{key}/every-reading", "report", line, "Annex 10")
+    prov = ctx.provenance
+    prov.add((graph_iri, ISCM.everyReadingOfMisalignedRow, Literal(True)))
+    prov.add((graph_iri, DCTERMS.description, Literal(
+        f"Annex 10's row {label!r} has {len(values)} cells for {len(values) - 1} columns. Whichever cell is the "
+        "extra one, these ISCMs are ticked: their thematic focus is derived from every reading of the row.",
+        lang="en")))
+    for position, column in sorted(columns.items()):
+        if position < len(values) and values[position - 1] == TICK and values[position] == TICK:
+            graph.add((ctx.ids.thing("mechanism", column["mechanism"]), ISCM.thematicFocus, theme))
 
 
