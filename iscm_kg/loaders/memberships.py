@@ -15,6 +15,7 @@ import re
 from rdflib import Graph, Literal, URIRef
 
 from ..context import BuildContext
+from ..errors import DataError
 from ..namespaces import DCTERMS, ISCM, ORG, PROV, RDF, RDFS, SKOS
 from ..tables import Row, read_table
 from .common import add_text, as_of, note, party_slug, slug, sourced_record
@@ -86,11 +87,50 @@ def read_party_map(ctx: BuildContext) -> dict[str, str]:
     return mapping
 
 
+def read_bases(ctx: BuildContext) -> dict[str, URIRef]:
+    """The lists memberships are derived from (membership-bases.csv), as nodes; by the text that names them in
+    memberships.csv's source column."""
+    by_text: dict[str, URIRef] = {}
+
+    def load(row: Row) -> None:
+        graph = ctx.record(row, "membership-bases", row["key"], "memberships", None)
+        iri = ctx.ids.thing("membership-basis", row["key"])
+        graph.add((iri, RDF.type, ISCM.MembershipBasis))
+        add_text(graph, iri, RDFS.label, row["label"])
+        add_text(graph, iri, ISCM.rule, row["rule"])
+        for url in URL.findall(row["source_text"]):
+            graph.add((iri, DCTERMS.source, URIRef(url.rstrip("."))))
+        by_text[row["source_text"]] = iri
+
+    ctx.collect(load, read_table(ctx.data_dir / "membership-bases.csv", ["key", "label", "rule", "source_text"],
+                                 key="key"))
+    return by_text
+
+
+def read_source_lines(ctx: BuildContext) -> dict[int, URIRef]:
+    """memberships.csv rows with no web page: the place in a source document that states them (its quote checked
+    on the line), by row."""
+    found: dict[int, URIRef] = {}
+
+    def load(row: Row) -> None:
+        source, line = ctx.source_line(row)
+        if line is None:
+            raise row.error("give the line that states the membership")
+        ctx.check_quote(row, source, line, row["quote"])
+        found[int(row["row"])] = ctx.locator(row, source, line, row["section"])
+
+    ctx.collect(load, read_table(ctx.data_dir / "membership-source-lines.csv",
+                                 ["row", "source", "line", "section", "quote"], ["note"]))
+    return found
+
+
 def load_memberships(ctx: BuildContext, shortcuts: RoleProperties, names: dict[str, set[str]]) -> None:
     path = ctx.data_dir / "memberships.csv"
     rows = read_table(path, ["iscm", "party", "party_type", "iso3", "role", "as_of", "source", "confidence",
                              "note"])
     party_map = read_party_map(ctx)
+    bases = read_bases(ctx)
+    stated_at = read_source_lines(ctx)
     seen: dict[str, int] = {}
 
     def load(row: Row) -> None:
@@ -126,13 +166,26 @@ def load_memberships(ctx: BuildContext, shortcuts: RoleProperties, names: dict[s
         prov = ctx.provenance
         for url in URL.findall(row["source"]):
             prov.add((locator, DCTERMS.source, URIRef(url.rstrip("."))))
+        if row.line in stated_at:
+            prov.add((locator, DCTERMS.source, stated_at.pop(row.line)))
+        elif not URL.search(row["source"]):
+            raise row.error("no web page in source: give the line that states it in membership-source-lines.csv")
         prov.add((locator, RDFS.comment, Literal(f"source: {row['source']}")))
         iri = statement(ctx, row, key, party, mechanism, row["role"], shortcuts, "memberships", row.line)
         ref_iri = reference(graph, ctx, row, iri, f"memberships/{key}", locator)
         graph.add((ref_iri, ISCM.confidence, ctx.concept(row, "confidence", row["confidence"], "confidence")))
+        if row["source"].startswith("derived"):
+            basis = bases.get(row["source"].split(";")[0])
+            if basis is None:
+                raise row.error("a derived membership needs its list in membership-bases.csv (source_text = the "
+                                "source up to its first ';')")
+            graph.add((ref_iri, ISCM.derivedFromList, basis))
 
     org_names: list[tuple[URIRef, str, Row]] = []
     ctx.collect(load, rows)
+    for line in stated_at:
+        ctx.errors.append(DataError(ctx.data_dir / "membership-source-lines.csv", None,
+                                    f"row {line} is not a row of memberships.csv without a web page"))
     # Organization names as the reference list writes them ("European Union (EU)"): other names, sourced to
     # the first row that uses each.
     seen_names: set[tuple[URIRef, str]] = set()

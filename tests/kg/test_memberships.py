@@ -32,7 +32,7 @@ def graph_rows(sparql):
           ?ref prov:entity ?loc ; iscm:confidence/skos:notation ?confidence .
           ?loc dct:isPartOf <https://w3id.org/iscm/id/document/memberships> ; iscm:line ?line .
           OPTIONAL { ?ref iscm:asOf ?asOf } OPTIONAL { ?ref iscm:undated ?undated }
-          OPTIONAL { ?ref rdfs:comment ?note } OPTIONAL { ?loc dct:source ?url }
+          OPTIONAL { ?ref rdfs:comment ?note } OPTIONAL { ?loc dct:source ?url FILTER (!STRSTARTS(STR(?url), "https://w3id.org/iscm/id/locator/")) }
         } GROUP BY ?ref ?iscm ?party ?role ?asOf ?undated ?confidence ?note ?line""")
     return {int(r["line"]): r for r in rows}
 

@@ -132,3 +132,31 @@ def test_mixed_migration_footnote_is_a_discrepancy(sparql):
     lines = REPORT.read_text(encoding="utf-8").splitlines()
     assert "Almaty Process, ARCP, MIDWA and, especially, the now-dormant CIS Conference" in lines[328 - 1]
     assert lines[2158 - 1].startswith("Mixed migration")
+
+
+def test_derived_memberships_name_their_list(sparql):
+    """The 279 rows the reference list derives from another list (EU, AU, CELAC members, ...) say which, as data."""
+    derived = [r for r in rows("memberships.csv") if r["source"].startswith("derived")]
+    assert len(derived) == 279
+    found = sparql("""SELECT ?ref ?basis ?rule WHERE { ?ref iscm:derivedFromList ?basis .
+                        ?basis a iscm:MembershipBasis ; rdfs:label ?label ; iscm:rule ?rule }""")
+    assert len(found) == 279
+    by_basis = Counter(r["basis"].rsplit("/", 1)[-1] for r in found)
+    assert by_basis["au-members-2019"] == 55 and by_basis["celac-33-mid-2019"] == 33
+
+
+def test_rows_without_a_page_cite_the_line_that_states_them(sparql):
+    """Reference-list rows with no web page point to the line of the report or summary that states them, and
+    that line holds the quoted words."""
+    no_page = [i for i, r in enumerate(rows("memberships.csv"), 2) if "http" not in r["source"]]
+    assert len(no_page) == 18
+    found = sparql("""SELECT ?row ?doc ?line WHERE { ?loc dct:isPartOf <https://w3id.org/iscm/id/document/memberships> ;
+                        iscm:line ?row ; dct:source ?stated . ?stated iscm:line ?line ; dct:isPartOf ?doc }""")
+    cited = {int(r["row"]): (r["doc"].rsplit("/", 1)[-1], int(r["line"])) for r in found}
+    assert set(cited) == set(no_page)
+    sources = {"report": REPORT, "summary-igc": DATA / "sources" / "004_4d639b28c8bfb93e.txt"}
+    for row in rows("membership-source-lines.csv"):
+        lines = sources[row["source"]].read_text(encoding="utf-8").splitlines()
+        assert row["quote"] in lines[int(row["line"]) - 1]
+        assert cited[int(row["row"])] == (row["source"], int(row["line"]))
+    assert cited[544] == ("summary-igc", 33)  # Italy left the IGC
