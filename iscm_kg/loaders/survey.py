@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rdflib import Literal
+from rdflib import Literal, URIRef
 
 from ..context import BuildContext
 from ..namespaces import DCTERMS, ISCM, PROV, RDF, RDFS
@@ -40,6 +40,7 @@ def load_survey(ctx: BuildContext) -> None:
     rows = read_table(ctx.data_dir / "survey.csv", ["event", "list", "number", "listed_as", "party", "marker",
                                                     "source", "line"], ["note"])
     seen: dict[str, int] = {}
+    lists: dict[str, URIRef] = {}
 
     def load(row: Row) -> None:
         if row["event"] not in ctx.events:
@@ -61,6 +62,10 @@ def load_survey(ctx: BuildContext) -> None:
         graph.add((iri, ISCM.participant, party))
         graph.add((iri, ISCM.event, event))
         graph.add((iri, ISCM.listName, Literal(row["list"])))
+        key_of_list = f"{row['event']}/{slug(row['list'])}"
+        if key_of_list not in lists:
+            lists[key_of_list] = participant_list(ctx, row, key_of_list, source, line)
+        graph.add((iri, ISCM.inList, lists[key_of_list]))
         graph.add((iri, ISCM.listNumber, Literal(int(row["number"]))))
         graph.add((iri, ISCM.listedAs, Literal(row["listed_as"], lang="en")))
         add_text(graph, iri, ISCM.listMarker, row["marker"], None)
@@ -70,6 +75,19 @@ def load_survey(ctx: BuildContext) -> None:
         note(graph, iri, row)
 
     ctx.collect(load, rows)
+
+
+def participant_list(ctx: BuildContext, row: Row, key: str, source: str, line: int | None) -> URIRef:
+    """The printed list an entry is in (Annex 6: States; Annex 7: ISCMs at GRCP 8, ...): a node of its own, so
+    that entries are counted per list, not per event (the survey's event holds lists of two annexes). Sourced
+    to the list's first entry."""
+    iri = ctx.ids.thing("participant-list", key)
+    graph = ctx.record(row, "participant-lists", key, source, line, row["list"].split(":")[0])
+    graph.add((iri, RDF.type, ISCM.ParticipantList))
+    graph.add((iri, RDFS.label, Literal(row["list"], lang="en")))
+    graph.add((iri, ISCM.annex, Literal(row["list"].split(":")[0])))
+    graph.add((iri, ISCM.listOfEvent, ctx.ids.thing("event", row["event"])))
+    return iri
 
 
 def load_summaries(ctx: BuildContext) -> None:

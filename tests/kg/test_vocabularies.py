@@ -77,3 +77,19 @@ def test_regions_roll_up_and_match_un_m49(sparql):
     assert close["Africa"] == "Africa" and close["Europe"] == "Europe" and close["Americas"] == "Americas"
     pafom = sparql("""SELECT ?r WHERE { mech:pafom iscm:coversRegion/skos:broader* ?r }""")
     assert "https://w3id.org/iscm/id/region/africa" in {r["r"] for r in pafom}
+
+
+def test_survey_entries_are_counted_per_printed_list(sparql):
+    """The survey's event has lists of two annexes (Annex 6: entities that contributed; Annex 7: ISCMs in the
+    survey): each list is a node, and counts per list match the seed."""
+    lists = {r["label"]: (r["annex"], int(r["n"])) for r in sparql(
+        """SELECT ?label ?annex (COUNT(?p) AS ?n) WHERE { ?l a iscm:ParticipantList ; rdfs:label ?label ;
+             iscm:annex ?annex ; iscm:listOfEvent <https://w3id.org/iscm/id/event/iscm-assessment-survey-2019> .
+             ?p iscm:inList ?l } GROUP BY ?label ?annex""")}
+    assert lists["Annex 7: ISCMs in the 2019 Assessment Survey"] == ("Annex 7", 22)
+    assert lists["Annex 6: States"] == ("Annex 6", 46)
+    annex6_iscms = sum(n for label, (annex, n) in lists.items() if annex == "Annex 6" and "States" not in label
+                       and "Organizations" not in label)
+    assert annex6_iscms == 30
+    lines = report_lines()
+    assert lines[1855 - 1].startswith("# ANNEX 6") and lines[1932 - 1].startswith("# ANNEX 7")
