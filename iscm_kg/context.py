@@ -33,6 +33,8 @@ class BuildContext:
     used_countries: dict[str, str] = field(default_factory=dict)  # iso3 -> first place it is referenced
     groups: dict[str, str] = field(default_factory=dict)
     events: set[str] = field(default_factory=set)  # keys of events.csv (a meeting of a series, the survey)
+    # country key -> (name as a source prints it, the row that quotes it, document, line)
+    printed_names: dict[str, list[tuple[str, Row, str, int]]] = field(default_factory=dict)
     concepts: dict[str, set[str]] = field(default_factory=dict)  # scheme -> keys
 
     # --- graphs and provenance -------------------------------------------------------------------

@@ -201,7 +201,7 @@ def load_memberships(ctx: BuildContext, shortcuts: RoleProperties, names: dict[s
 def load_roles(ctx: BuildContext, shortcuts: RoleProperties) -> None:
     rows = read_table(ctx.data_dir / "roles.csv", ["mechanism", "party", "role", "qualifier", "not_member_reason",
                                                    "as_of", "source", "line", "section", "quote", "annex2_column"],
-                      ["note"])
+                      ["frequency", "former_role", "interpretation", "note"])
     seen: dict[str, int] = {}
 
     def load(row: Row) -> None:
@@ -222,6 +222,14 @@ def load_roles(ctx: BuildContext, shortcuts: RoleProperties) -> None:
         add_text(graph, ref_iri, ISCM.quote, row["quote"])
         if column is not None:
             graph.add((ref_iri, ISCM.annex2Column, column))
+        if row["frequency"]:
+            graph.add((ref_iri, ISCM.participationFrequency, ctx.concept(row, "frequency", row["frequency"],
+                                                                          "frequency")))
+        if row["former_role"]:
+            graph.add((ref_iri, ISCM.formerRole, ctx.concept(row, "role", row["former_role"], "former_role")))
+        if row["interpretation"]:
+            graph.add((ref_iri, ISCM.readsBeyondWords, Literal(True)))
+            add_text(graph, ref_iri, ISCM.interpretation, row["interpretation"])
 
     ctx.collect(load, rows)
 

@@ -65,6 +65,7 @@ def emit_countries(ctx: BuildContext, names: dict[str, set[str]]) -> None:
         alternatives |= names.get(iso3, set())
         for alt in sorted(a for a in alternatives if a and a != label):
             graph.add((iri, SKOS.altLabel, Literal(alt, lang="en")))
+        _printed_names(ctx, iso3, iri, label)
         graph.add((iri, ISCM.iso3166Alpha3, Literal(iso3)))
         graph.add((iri, ISCM.iso3166Alpha2, Literal(row["iso2"])))
         graph.add((iri, ISCM.iso3166Numeric, Literal(row["numeric"])))
@@ -88,6 +89,16 @@ def emit_countries(ctx: BuildContext, names: dict[str, set[str]]) -> None:
             graph.add((iri, RDFS.comment, Literal(
                 f"{iso3} is not in the UN M49 taxonomy of hdx-python-country, so it has no M49 region here.",
                 lang="en")))
+
+
+def _printed_names(ctx: BuildContext, key: str, iri, label: str) -> None:
+    """A name the report prints for a country that differs from its preferred name ("Turkey" for Türkiye): an
+    alternative name in a graph of its own, sourced to the line that prints it."""
+    for name, row, source, line in ctx.printed_names.get(key, []):
+        if name == label:
+            continue
+        graph = ctx.record(row, "names", f"state-{key}/printed-{source}-{line}", source, line, quote=name)
+        graph.add((iri, SKOS.altLabel, Literal(name, lang="en")))
 
 
 def _state_without_iso(ctx: BuildContext, key: str, row, names: dict[str, set[str]]) -> None:

@@ -11,14 +11,14 @@ from rdflib import Literal, URIRef
 from ..context import BuildContext
 from ..namespaces import DCTERMS, ISCM, PROV, RDF, RDFS, XSD
 from ..tables import Row, read_table, split_list
-from .common import add_text, derived_from, note, sourced_record
+from .common import add_text, derived_from, note, sourced_record, year
 
 SOURCED = ["source", "line", "section", "quote"]
 DATATYPES = {"integer": XSD.integer, "decimal": XSD.decimal, "gYear": XSD.gYear, "date": XSD.date, "string": None}
 
 
-def _table(ctx: BuildContext, name: str, columns: list[str]) -> list[Row]:
-    return read_table(ctx.data_dir / f"{name}.csv", ["key", *columns, *SOURCED], ["note"], key="key")
+def _table(ctx: BuildContext, name: str, columns: list[str], optional: tuple[str, ...] = ()) -> list[Row]:
+    return read_table(ctx.data_dir / f"{name}.csv", ["key", *columns, *SOURCED], [*optional, "note"], key="key")
 
 
 def _node(ctx: BuildContext, row: Row, table: str, kind: str, cls: URIRef):
@@ -42,10 +42,15 @@ def load_cooperations(ctx: BuildContext) -> None:
         graph.add((iri, ISCM.cooperationKind, ctx.concept(row, "cooperation-kind", row["kind"], "kind")))
         add_text(graph, iri, DCTERMS.description, row["description"])
         add_text(graph, iri, RDFS.label, row["description"][:120] or row["key"])
+        if row["acting_party"]:  # a one-way cooperation (one attends the other's meetings): who acts
+            acting = ctx.mechanism(row, row["acting_party"].removeprefix("mech:"), "acting_party")
+            if acting not in parties:
+                raise row.error("acting_party must be one of the parties")
+            graph.add((iri, ISCM.actingParty, acting))
         for a, b in permutations(set(parties), 2):
             graph.add((a, ISCM.cooperatesWith, b))
 
-    ctx.collect(load, _table(ctx, "cooperations", ["parties", "kind", "description"]))
+    ctx.collect(load, _table(ctx, "cooperations", ["parties", "kind", "description"], ("acting_party",)))
 
 
 def load_overlaps(ctx: BuildContext) -> None:
@@ -74,8 +79,12 @@ def load_structures(ctx: BuildContext) -> None:
         add_text(graph, iri, DCTERMS.description, row["description"])
         for ref in split_list(row["provided_by"]):
             graph.add((iri, ISCM.providedBy, ctx.party(row, ref, "provided_by")))
+        established = year(row, "year")
+        if established is not None:
+            graph.add((iri, ISCM.yearEstablished, established))
 
-    ctx.collect(load, _table(ctx, "structures", ["mechanism", "kind", "label", "description", "provided_by"]))
+    ctx.collect(load, _table(ctx, "structures", ["mechanism", "kind", "label", "description", "provided_by"],
+                             ("year",)))
 
 
 def load_funding(ctx: BuildContext) -> None:

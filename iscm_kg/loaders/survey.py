@@ -57,6 +57,8 @@ def load_survey(ctx: BuildContext) -> None:
         graph = ctx.record(row, "survey", key, source, line, row["list"].split(":")[0])
         iri = ctx.ids.thing("participation", key)
         party = ctx.party(row, row["party"], "party")
+        if row["party"].startswith("state:") and line:
+            ctx.printed_names.setdefault(row["party"][6:], []).append((row["listed_as"], row, source, line))
         event = ctx.ids.thing("event", row["event"])
         graph.add((iri, RDF.type, ISCM.Participation))
         graph.add((iri, ISCM.participant, party))

@@ -160,3 +160,56 @@ def test_rows_without_a_page_cite_the_line_that_states_them(sparql):
         assert row["quote"] in lines[int(row["line"]) - 1]
         assert cited[int(row["row"])] == (row["source"], int(row["line"]))
     assert cited[544] == ("summary-igc", 33)  # Italy left the IGC
+
+
+SUMMARY_IGC = DATA / "sources" / "004_4d639b28c8bfb93e.txt"
+SUMMARY_RCM = DATA / "sources" / "003_a9ae808082891cad.txt"
+
+
+def test_what_the_text_distinguishes_is_structured(sparql):
+    """Regular vs occasional IGC participants, observers that became members: as data, not only in a note."""
+    igc = SUMMARY_IGC.read_text(encoding="utf-8").splitlines()
+    assert "participate on an occasional basis" in igc[37 - 1] and "regularly participating" in igc[37 - 1]
+    frequency = {r["p"].rsplit("/", 1)[-1]: r["f"] for r in sparql(
+        """SELECT ?p ?f WHERE { ?m org:organization mech:igc ; org:member ?p ;
+             prov:qualifiedDerivation/iscm:participationFrequency/skos:notation ?f }""")}
+    assert {p for p, f in frequency.items() if f == "regular"} == {"oecd", "ilo", "council-of-europe", "iata"}
+    assert {p for p, f in frequency.items() if f == "occasional"} == {
+        "icmpd", "world-bank", "unodc", "unicef", "interpol", "ioe"}
+    assert "as was the case for New Zealand, Ireland and Greece" in igc[33 - 1]
+    former = sparql("""SELECT ?p WHERE { ?m org:organization mech:igc ; org:member ?p ; org:role role:member ;
+                         prov:qualifiedDerivation/iscm:formerRole role:observer }""")
+    assert {r["p"].rsplit("/", 1)[-1] for r in former} == {"NZL", "IRL", "GRC"}
+
+
+def test_readings_beyond_the_words_are_flagged_or_corrected(sparql):
+    igc = SUMMARY_IGC.read_text(encoding="utf-8").splitlines()
+    assert "participating in RCM activities" in igc[37 - 1]  # in the IGC summary: read as IGC, and flagged
+    flagged = sparql("""SELECT ?p ?why WHERE { ?m org:organization mech:igc ; org:member ?p ;
+                          prov:qualifiedDerivation ?ref . ?ref iscm:readsBeyondWords true ; iscm:interpretation ?why }""")
+    assert {r["p"].rsplit("/", 1)[-1] for r in flagged} == {"oecd", "ilo", "council-of-europe", "iata"}
+    assert all("RCM activities" in r["why"] for r in flagged)
+    # MiD-IGAD: Annex 2 says the IGAD Secretariat works "in collaboration with" the AUC and IOM: not co-secretariats
+    assert "IGAD Secretariat (in collaboration with the African Union Commission and IOM)" in \
+        REPORT.read_text(encoding="utf-8").splitlines()[1552 - 1]
+    roles = {(r["p"].rsplit("/", 1)[-1], r["r"]) for r in sparql(
+        """SELECT ?p ?r WHERE { ?m org:organization mech:mid-igad ; org:member ?p ; org:role/skos:notation ?r .
+             VALUES ?p { orgn:auc orgn:iom } }""")}
+    assert ("auc", "secretariat-collaborator") in roles and ("iom", "secretariat-collaborator") in roles
+    assert not {r for _, r in roles if r == "co-secretariat"}
+
+
+def test_one_way_attendance_and_fund_year(sparql):
+    rcm = SUMMARY_RCM.read_text(encoding="utf-8").splitlines()
+    assert "OAS" in rcm[37 - 1]
+    oas = sparql("""SELECT ?kind ?acting WHERE { <https://w3id.org/iscm/id/cooperation/rcm-oas-cmi>
+                      iscm:cooperationKind/skos:notation ?kind ; iscm:actingParty ?acting }""")
+    assert oas == [{"kind": "attends-meetings-of", "acting": "https://w3id.org/iscm/id/mechanism/rcm"}]
+    mutual = sparql("""SELECT ?kind WHERE { <https://w3id.org/iscm/id/cooperation/bali-colombo-attend-meetings>
+                         iscm:cooperationKind/skos:notation ?kind FILTER NOT EXISTS {
+                         <https://w3id.org/iscm/id/cooperation/bali-colombo-attend-meetings> iscm:actingParty ?a } }""")
+    assert mutual == [{"kind": "attend-meetings"}]
+    assert "The fund was established in 2004" in REPORT.read_text(encoding="utf-8").splitlines()[924 - 1]
+    fund = sparql("""SELECT ?y WHERE { mech:rcm iscm:hasStructure ?s . ?s iscm:yearEstablished ?y ;
+                       iscm:structureKind/skos:notation "fund" }""")
+    assert {r["y"] for r in fund} == {"2004"}

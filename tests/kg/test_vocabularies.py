@@ -93,3 +93,18 @@ def test_survey_entries_are_counted_per_printed_list(sparql):
     assert annex6_iscms == 30
     lines = report_lines()
     assert lines[1855 - 1].startswith("# ANNEX 6") and lines[1932 - 1].startswith("# ANNEX 7")
+
+
+def test_names_as_printed_are_kept_with_their_line(sparql):
+    """Türkiye is the preferred name (UN OCHA taxonomy); Annex 6 prints "Turkey": kept as a name, sourced."""
+    found = sparql("""SELECT ?pref ?line WHERE { state:TUR skos:prefLabel ?pref .
+                        GRAPH ?g { state:TUR skos:altLabel "Turkey"@en } ?g prov:wasDerivedFrom/iscm:line ?line }""")
+    assert {r["pref"] for r in found} == {"Türkiye"}
+    lines = report_lines()
+    assert any("45. Turkey" in lines[int(r["line"]) - 1] for r in found)
+    # every State name printed in Annex 6 is a name of its State
+    printed = sparql("""SELECT ?s ?as WHERE { ?p iscm:participant ?s ; iscm:listedAs ?as ; iscm:inList ?l .
+                          ?l rdfs:label "Annex 6: States"@en }""")
+    names = sparql("""SELECT ?s ?n WHERE { ?s a iscm:State ; skos:prefLabel|skos:altLabel ?n }""")
+    known = {(r["s"], r["n"]) for r in names}
+    assert len(printed) == 46 and all((r["s"], r["as"]) in known for r in printed)
