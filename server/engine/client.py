@@ -61,14 +61,19 @@ class Connection:
         return not select.select([self.pidfd], [], [], 0)[0]
 
     def kill(self) -> None:
+        if self.pidfd < 0:  # closed: its engine was dealt with already
+            return
         try:
             signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
         except ProcessLookupError:
             pass
 
     def close(self) -> None:
+        """Close the socket and the pidfd (once: a pidfd number closed twice may be another file's by then)."""
         self.sock.close()
-        os.close(self.pidfd)
+        if self.pidfd >= 0:
+            os.close(self.pidfd)
+            self.pidfd = -1
 
 
 class EngineCrash(ProtocolError):
@@ -189,8 +194,9 @@ class Lane:
             connection.close()
             raise _timed_out(float(header["timeout"]), parameter) from None
         except OSError:
-            connection.close()
-            raise self._why_ended(connection, parameter, time.sleep, header["op"] in READ_ONLY) from None
+            why = self._why_ended(connection, parameter, time.sleep, header["op"] in READ_ONLY)
+            connection.close()  # after asking its pidfd whether the engine is alive
+            raise why from None
         self._give_back(connection, frame)
         return frame
 
@@ -250,12 +256,14 @@ class Lane:
                     await loop.sock_sendall(connection.sock, data[sent:])
                 frame = await wire.receive_async(loop, connection.sock)
             except OSError:
-                connection.close()
+                if flight.outcome is not None:
+                    connection.close()
                 if flight.outcome == _TIMEOUT:
                     raise _timed_out(float(header["timeout"]), parameter) from None
                 if flight.outcome == _GONE:
                     raise wire.Gone from None
                 why = await self._why_ended_async(connection, parameter, header["op"] in READ_ONLY)
+                connection.close()  # after asking its pidfd whether the engine is alive
                 if isinstance(why, _Retry):
                     continue
                 raise why from None

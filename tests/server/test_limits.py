@@ -318,6 +318,31 @@ def answer_after(server: Server, seconds: float = 60) -> requests.Response | Non
     return None
 
 
+def test_a_query_whose_supervisor_dies_gets_a_clean_503(server_tmp: Path, dist: Path) -> None:
+    # The engine dies with its supervisor, and nobody records why: the web worker asks the engine's pidfd
+    # whether it still lives, so the pidfd must still be open then (it once was not: a 500 with EBADF).
+    server = start_ours("supervisor-dies", server_tmp, dist, workers=1)
+    try:
+        assert answer_after(server) is not None
+        statuses = []
+        with ThreadPoolExecutor(4) as pool:
+            pending = [pool.submit(requests.get, server.sparql, params={"query": f"{HEAVY} # {i}"}, timeout=60)
+                       for i in range(4)]
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and len(engine_pids(server)) < 4:
+                time.sleep(0.05)
+            time.sleep(0.3)  # the four queries are running
+            supervisor = supervisor_pid(server)
+            assert supervisor is not None
+            os.kill(supervisor, signal.SIGKILL)
+            statuses = [future.result().status_code for future in pending]
+        assert statuses and set(statuses) <= {503}, statuses
+        assert "unexpected error" not in server.log() and "Traceback" not in server.log()
+        assert answer_after(server) is not None  # and the service comes back
+    finally:
+        server.stop()
+
+
 def test_engines_and_their_supervisor_killed_again_and_again_do_not_take_the_service_down(
     server_tmp: Path, dist: Path
 ) -> None:
@@ -337,6 +362,9 @@ def test_engines_and_their_supervisor_killed_again_and_again_do_not_take_the_ser
             os.kill(supervisor, signal.SIGKILL)
             response = answer_after(server)
             assert response is not None and rows(response) == [{"l": "Mechanism 03"}]
+            deadline = time.monotonic() + 15  # a new supervisor, started after a back-off
+            while supervisor_pid(server) in (None, supervisor) and time.monotonic() < deadline:
+                time.sleep(0.1)
             assert supervisor_pid(server) not in (None, supervisor)
         assert server.process.poll() is None
         assert "starting it again" in server.log()
