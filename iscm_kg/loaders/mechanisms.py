@@ -58,6 +58,7 @@ def load_mechanisms(ctx: BuildContext, pref_labels: dict[str, str]) -> None:
         number = integer(row, "annex2_no")
         if number is not None:
             graph.add((iri, ISCM.annex2Number, number))
+            graph.add((ctx.ids.thing("collection", "annex2"), SKOS.member, iri))  # sourced to its Annex 2 row
             if kind == "other":
                 raise row.error("an Annex 2 ISCM needs type rcp, irf or global")
         count = integer(row, "declared_member_count")
@@ -83,6 +84,18 @@ def load_mechanisms(ctx: BuildContext, pref_labels: dict[str, str]) -> None:
         note(graph, iri, row)
 
     ctx.collect(load, list(ctx.mechanisms.values()))
+    _annex2_collection(ctx)
+
+
+def _annex2_collection(ctx: BuildContext) -> None:
+    """The 30 ISCMs of the fact sheet as a SKOS collection (its members are added with each mechanism's row)."""
+    row = next(r for r in ctx.mechanisms.values() if r["annex2_no"])
+    graph = ctx.record(row, "collections", "annex2", "report", ANNEX2_HEADER_LINE, "Annex 2")
+    iri = ctx.ids.thing("collection", "annex2")
+    graph.add((iri, RDF.type, SKOS.Collection))
+    label = "ISCMs listed in Annex 2 (Fact sheet on inter-State consultation mechanisms on migration)"
+    graph.add((iri, SKOS.prefLabel, Literal(label, lang="en")))
+    graph.add((iri, RDFS.label, Literal(label, lang="en")))
 
 
 def _read_regions(ctx: BuildContext) -> dict[str, str]:
@@ -124,6 +137,8 @@ def _read_regions(ctx: BuildContext) -> dict[str, str]:
     ctx.collect(load, rows)
     return mapping
 
+
+ANNEX2_HEADER_LINE = 1530  # the header row of the Annex 2 table in the report's text copy
 
 NAME_KINDS = {"pref": None, "alt": SKOS.altLabel, "acronym": ISCM.acronym, "hidden": SKOS.hiddenLabel}
 

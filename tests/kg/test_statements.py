@@ -213,3 +213,21 @@ def test_one_way_attendance_and_fund_year(sparql):
     fund = sparql("""SELECT ?y WHERE { mech:rcm iscm:hasStructure ?s . ?s iscm:yearEstablished ?y ;
                        iscm:structureKind/skos:notation "fund" }""")
     assert {r["y"] for r in fund} == {"2004"}
+
+
+def test_texts_cite_the_line_they_come_from(sparql):
+    """The RCM Technical Secretariat: what line 27 says on the structure, what line 17 says on a statement of its
+    own; the survey described from the line that describes it."""
+    rcm = SUMMARY_RCM.read_text(encoding="utf-8").splitlines()
+    structure = sparql("""SELECT ?d ?line WHERE { <https://w3id.org/iscm/id/structure/rcm-technical-secretariat>
+                            dct:description ?d ; prov:wasDerivedFrom/iscm:line ?line }""")
+    assert [int(r["line"]) for r in structure] == [27] and "reminders" not in structure[0]["d"]
+    assert "IOM provides technical cooperation and administrative support" in rcm[27 - 1]
+    reminders = sparql("""SELECT ?line WHERE { <https://w3id.org/iscm/id/statement/rcm-technical-secretariat-reminders>
+                            prov:wasDerivedFrom/iscm:line ?line }""")
+    assert [int(r["line"]) for r in reminders] == [17]
+    assert "The Technical Secretariat frequently sends reminders" in rcm[17 - 1]
+    survey = sparql("""SELECT ?line WHERE { GRAPH ?g { <https://w3id.org/iscm/id/event/iscm-assessment-survey-2019>
+                         a iscm:Event } ?g prov:wasDerivedFrom/iscm:line ?line }""")
+    assert [int(r["line"]) for r in survey] == [204]
+    assert REPORT.read_text(encoding="utf-8").splitlines()[204 - 1].startswith("The survey was conducted")

@@ -108,3 +108,11 @@ def test_names_as_printed_are_kept_with_their_line(sparql):
     names = sparql("""SELECT ?s ?n WHERE { ?s a iscm:State ; skos:prefLabel|skos:altLabel ?n }""")
     known = {(r["s"], r["n"]) for r in names}
     assert len(printed) == 46 and all((r["s"], r["as"]) in known for r in printed)
+
+
+def test_annex2_iscms_form_a_collection(sparql):
+    members = sparql("""SELECT ?m WHERE { <https://w3id.org/iscm/id/collection/annex2> a skos:Collection ;
+                          skos:member ?m }""")
+    numbered = sparql("SELECT ?m WHERE { ?m iscm:annex2Number ?n }")
+    assert len(members) == 30 and {r["m"] for r in members} == {r["m"] for r in numbered}
+    assert "Name (and acronym) of ISCM" in report_lines()[1530 - 1]
