@@ -44,6 +44,7 @@ def build_dataset(data_dir: Path = DATA, ontology_dir: Path = ONTOLOGY, ids: Ids
     themes.load_annex10(ctx, annex10_themes)
     relations.load_cooperations(ctx)
     relations.load_overlaps(ctx)
+    relations.load_partnerships(ctx)
     relations.load_structures(ctx)
     relations.load_funding(ctx)
     relations.load_contributions(ctx)

@@ -109,6 +109,7 @@ def _read_regions(ctx: BuildContext) -> dict[str, str]:
         if row["label"] in mapping:
             raise row.error(f"duplicate label {row['label']!r}")
         mapping[row["label"]] = row["key"]
+        ctx.concepts.setdefault("region", set()).add(row["key"])
         graph = sourced_record(ctx, row, "regions", row["key"])
         iri = ctx.ids.thing("region", row["key"])
         graph.add((iri, RDF.type, SKOS.Concept))

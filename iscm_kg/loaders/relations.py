@@ -53,6 +53,23 @@ def load_cooperations(ctx: BuildContext) -> None:
     ctx.collect(load, _table(ctx, "cooperations", ["parties", "kind", "description"], ("acting_party",)))
 
 
+def load_partnerships(ctx: BuildContext) -> None:
+    """Partnerships the report states in general terms (key partners of ISCMs in a region, organizations that
+    provide expertise, co-organizers of an event, a programme two mechanisms work through), as typed nodes."""
+    def load(row: Row) -> None:
+        graph, iri = _node(ctx, row, "partnerships", "partnership", ISCM.Partnership)
+        graph.add((iri, ISCM.partnershipKind, ctx.concept(row, "partnership-kind", row["kind"], "kind")))
+        graph.add((iri, ISCM.partner, ctx.party(row, row["partner"], "partner")))
+        for ref in split_list(row["with"]):  # empty: ISCMs in general
+            graph.add((iri, ISCM.partnerOf, ctx.party(row, ref, "with")))
+        if row["region"]:
+            graph.add((iri, ISCM.forRegion, ctx.concept(row, "region", row["region"], "region")))
+        add_text(graph, iri, DCTERMS.description, row["description"])
+        add_text(graph, iri, RDFS.label, row["description"][:120] or row["key"])
+
+    ctx.collect(load, _table(ctx, "partnerships", ["kind", "partner", "with", "region", "description"]))
+
+
 def load_overlaps(ctx: BuildContext) -> None:
     def load(row: Row) -> None:
         parties = [ctx.mechanism(row, p.removeprefix("mech:"), "parties") for p in split_list(row["parties"])]

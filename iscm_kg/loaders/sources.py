@@ -10,7 +10,7 @@ from ..namespaces import DCTERMS, FOAF, ISCM, PROV, RDF, RDFS, SKOS
 from ..tables import read_table
 from .common import add_text
 
-OPEN_SCHEMES = ("cooperation-kind", "structure-kind", "funding-kind", "statement-topic")
+OPEN_SCHEMES = ("cooperation-kind", "structure-kind", "funding-kind", "statement-topic", "partnership-kind")
 
 
 def load_documents(ctx: BuildContext) -> None:

@@ -231,3 +231,23 @@ def test_texts_cite_the_line_they_come_from(sparql):
                          a iscm:Event } ?g prov:wasDerivedFrom/iscm:line ?line }""")
     assert [int(r["line"]) for r in survey] == [204]
     assert REPORT.read_text(encoding="utf-8").splitlines()[204 - 1].startswith("The survey was conducted")
+
+
+def test_relations_stated_in_general_terms_are_typed(sparql):
+    """Line 1253's key partners (by region), line 1184's expertise, line 898's Bali RSO experts, line 664's GFMD
+    side-event co-organizers and line 618's MMD Programme: partnership nodes, not only text."""
+    found = sparql("""SELECT ?kind ?partner ?with ?region ?line WHERE { ?p a iscm:Partnership ;
+                        iscm:partnershipKind/skos:notation ?kind ; iscm:partner ?partner ; prov:wasDerivedFrom/iscm:line ?line
+                        OPTIONAL { ?p iscm:partnerOf ?with } OPTIONAL { ?p iscm:forRegion ?region } }""")
+    short = lambda iri: iri.rsplit("/", 1)[-1] if iri else None  # noqa: E731
+    by_kind = Counter(r["kind"] for r in found)
+    assert by_kind == {"key-partner": 11, "provides-expertise": 5, "experts-in-structure": 2,
+                       "co-organizes-event": 8, "programme-for": 2}
+    europe = {short(r["partner"]) for r in found if short(r["region"]) == "europe"}
+    assert europe == {"easo", "frontex", "osce", "council-of-europe"}
+    assert {short(r["partner"]) for r in found if r["kind"] == "experts-in-structure"} == {"iom", "unhcr"}
+    lines = REPORT.read_text(encoding="utf-8").splitlines()
+    assert "have been identified as key partners participating in ISCM activities" in lines[1253 - 1]
+    assert "frequently provide expertise to ISCMs" in lines[1184 - 1]
+    assert "as well as IOM and UNHCR" in lines[898 - 1]
+    assert all(int(r["line"]) in (1253, 1184, 898, 664, 618) for r in found)
