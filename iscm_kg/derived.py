@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from .namespaces import DCTERMS, IDS, ISCM, ORG, PROV, RDF, RDFS, SKOS, Ids
+from .namespaces import DCTERMS, IDS, ISCM, ORG, OWL, PROV, RDF, RDFS, SKOS, Ids
 
 
 def _label(graph: Graph, node: URIRef) -> str:
@@ -31,6 +31,21 @@ def listed_member_counts(union: Graph, ids: Ids = IDS) -> dict[URIRef, int]:
             continue
         counts.setdefault(union.value(membership, ORG.organization), set()).add(party)
     return {mech: len(parties) for mech, parties in counts.items()}
+
+
+SHORT_LABEL_LENGTH = 32
+
+
+def short_labels(union: Graph, derived: Graph) -> None:
+    """A class or concept whose label fits is its own short label; a longer one needs a curated short label (the
+    shapes refuse the build otherwise), so grouping by short label never drops a class or concept."""
+    nodes = set(union.subjects(RDF.type, OWL.Class)) | set(union.subjects(RDF.type, SKOS.Concept))
+    for node in nodes:
+        if (node, ISCM.shortLabel, None) in union:
+            continue
+        label = union.value(node, SKOS.prefLabel) or union.value(node, RDFS.label)
+        if label is not None and len(label) <= SHORT_LABEL_LENGTH:
+            derived.add((node, ISCM.shortLabel, label))
 
 
 def latest_as_of(union: Graph, membership: URIRef) -> Literal | None:
@@ -76,7 +91,8 @@ def add_derived(dataset: Dataset, ids: Ids = IDS) -> None:
     prov.add((graph_iri, PROV.wasDerivedFrom, ids.thing("document", "memberships")))
     prov.add((graph_iri, DCTERMS.description, Literal(
         "Computed by the build from the other graphs: listed member counts and where they differ from the declared "
-        "ones, the latest as-of year of each membership statement, and labels of n-ary nodes.",
+        "ones, the latest as-of year of each membership statement, labels of n-ary nodes and the short labels of "
+        "classes and concepts whose labels are short already.",
         lang="en")))
     listed = listed_member_counts(union, ids)
     for mechanism, count in listed.items():
@@ -98,6 +114,7 @@ def add_derived(dataset: Dataset, ids: Ids = IDS) -> None:
             doc = union.value(locator, DCTERMS.isPartOf) if locator is not None else None
             where = f"{str(doc).rsplit('/', 1)[-1]}, line {union.value(locator, ISCM.line)}" if doc else "?"
             derived.add((ref, RDFS.label, Literal(f"{where}: {text}", lang="en")))
+    short_labels(union, derived)
     for cell in set(union.subjects(RDF.type, ISCM.ThemeMatrixCell)):
         theme = _label(union, union.value(cell, ISCM.cellTheme))
         column = union.value(cell, ISCM.cellColumnLabel) or f"column {union.value(cell, ISCM.cellColumn)}"

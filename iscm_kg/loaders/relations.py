@@ -22,6 +22,8 @@ def _table(ctx: BuildContext, name: str, columns: list[str], optional: tuple[str
 
 
 def _node(ctx: BuildContext, row: Row, table: str, kind: str, cls: URIRef):
+    if not row["quote"]:  # the words on the cited line are what a reader checks the fact against
+        raise row.error(f"empty quote: copy the words of {row['source']} line {row['line']} that state it")
     graph = sourced_record(ctx, row, table, row["key"])
     iri = ctx.ids.thing(kind, row["key"])
     graph.add((iri, RDF.type, cls))

@@ -52,7 +52,7 @@ def load_vocabularies(ctx: BuildContext, ontology: Graph) -> None:
         if base.startswith(prefix) and str(concept).startswith(base):
             ctx.concepts.setdefault(base[len(prefix):].strip("/"), set()).add(str(concept)[len(base):])
     path = ctx.data_dir / "vocabularies.csv"
-    rows = read_table(path, ["scheme", "key", "label", "definition"], ["source", "line", "note"])
+    rows = read_table(path, ["scheme", "key", "label", "definition"], ["short_label", "source", "line", "note"])
     seen: set[tuple[str, str]] = set()
 
     def load(row) -> None:
@@ -76,6 +76,7 @@ def load_vocabularies(ctx: BuildContext, ontology: Graph) -> None:
         graph.add((iri, SKOS.notation, Literal(key)))
         add_text(graph, iri, SKOS.prefLabel, row["label"])
         add_text(graph, iri, RDFS.label, row["label"])
+        add_text(graph, iri, ISCM.shortLabel, row["short_label"])
         add_text(graph, iri, SKOS.definition, row["definition"] or row["label"])
         graph.add((scheme_iri, RDF.type, SKOS.ConceptScheme))
         label = scheme.replace("-", " ").capitalize() + "s"

@@ -17,9 +17,10 @@ TICK, NO_TICK = "✓", "-"
 def load_themes(ctx: BuildContext) -> dict[str, str]:
     """Returns label -> key of the Annex 10 themes."""
     rows = read_table(ctx.data_dir / "themes.csv", ["list", "position", "key", "label", "emphasis", "source",
-                                                    "line"], ["note", "quote", "section"])
+                                                    "line"], ["short_label", "note", "quote", "section"])
     scheme = ctx.ids.scheme("theme")
     labels: dict[str, str] = {}
+    shorts: dict[str, str] = {}
     annex10: dict[str, str] = {}
     seen: set[tuple[str, str]] = set()
 
@@ -42,6 +43,10 @@ def load_themes(ctx: BuildContext) -> dict[str, str]:
             graph.add((iri, SKOS.topConceptOf, scheme))
         elif labels[key] != label:
             graph.add((iri, SKOS.altLabel, Literal(label, lang="en")))
+        if row["short_label"]:
+            if shorts.setdefault(key, row["short_label"]) != row["short_label"]:
+                raise row.error(f"short_label {row['short_label']!r} differs from {shorts[key]!r} given before")
+            graph.add((iri, ISCM.shortLabel, Literal(row["short_label"], lang="en")))
         collection = ctx.ids.thing("theme-list", lst)
         graph.add((collection, RDF.type, SKOS.Collection))
         graph.add((collection, RDFS.label, Literal(f"Theme list {lst}", lang="en")))

@@ -1,5 +1,5 @@
 """Names and vocabularies: one acronym per mechanism (other spellings hidden, with their source), a short label on
-every ISCM type, and each meeting of the GRCP series a node of its own."""
+every class and concept, and each meeting of the GRCP series a node of its own."""
 
 from __future__ import annotations
 
@@ -23,12 +23,27 @@ def test_one_acronym_per_mechanism_variants_hidden(sparql):
     assert "PAFOM" in lines[174 - 1] and "PaFOM" in lines[1345 - 1]
 
 
+def test_every_class_and_concept_has_one_short_label(sparql):
+    missing = sparql("""SELECT ?x WHERE { { ?x a <http://www.w3.org/2002/07/owl#Class> } UNION { ?x a skos:Concept }
+                          FILTER NOT EXISTS { ?x iscm:shortLabel ?s FILTER (STRLEN(?s) <= 32) } }""")
+    assert missing == []
+    many = sparql("""SELECT ?x WHERE { ?x iscm:shortLabel ?s } GROUP BY ?x HAVING (COUNT(?s) > 1)""")
+    assert many == []
+    # within a scheme, a short label names one concept and is no other concept's label
+    clashes = sparql("""SELECT ?a ?b ?s WHERE { ?a skos:inScheme ?scheme ; iscm:shortLabel ?s .
+                          ?b skos:inScheme ?scheme ; iscm:shortLabel|skos:prefLabel ?t FILTER (?a != ?b && STR(?s) = STR(?t)) }""")
+    assert clashes == []
+    theme = sparql("""SELECT ?s WHERE { <https://w3id.org/iscm/id/theme/institutional-strengthening-and-capacity-and-"""
+                   """capability-development> iscm:shortLabel ?s }""")
+    assert theme == [{"s": "Institutional strengthening"}]
+
+
 def test_every_iscm_type_has_a_label_and_a_short_label(sparql):
-    types = sparql("""SELECT ?c ?label ?short WHERE { ?c rdfs:subClassOf iscm:ISCM ; rdfs:label ?label .
-                        OPTIONAL { ?c skos:altLabel ?short } }""")
+    types = sparql("""SELECT ?c ?label ?short WHERE { ?c rdfs:subClassOf iscm:ISCM ; rdfs:label ?label ;
+                        iscm:shortLabel ?short }""")
     assert {r["short"] for r in types} == {"RCP", "IRF", "Global process"}
     grouped = sparql("""SELECT ?short (COUNT(DISTINCT ?m) AS ?n) WHERE { ?m a ?c ; iscm:annex2Number ?no .
-                          ?c rdfs:subClassOf iscm:ISCM ; skos:altLabel ?short } GROUP BY ?short""")
+                          ?c rdfs:subClassOf iscm:ISCM ; iscm:shortLabel ?short } GROUP BY ?short""")
     assert sum(int(r["n"]) for r in grouped) == 30  # the GFMD is grouped too
     assert "Global process" in {r["short"] for r in grouped}
 
