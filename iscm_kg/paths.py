@@ -1,18 +1,28 @@
-"""Where the project's inputs and outputs live (the repository is the installation: `pip install -e .`)."""
+"""Where the project's inputs and outputs live, in a checkout (`pip install -e .`) and installed (`pip install .`).
+
+The inputs (data/, ontology/, shapes/, queries/) are top-level folders of the repository; a wheel carries them
+inside the package, under iscm_kg/resources/ (pyproject.toml: force-include). Everything else reads these names.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+PACKAGE = Path(__file__).resolve().parent
+_REPOSITORY = PACKAGE.parent
+# None when installed: then the release and the front-end packages are looked for in the working directory
+CHECKOUT: Path | None = _REPOSITORY if (_REPOSITORY / "pyproject.toml").is_file() else None
+INPUTS = CHECKOUT if CHECKOUT is not None else PACKAGE / "resources"
+ROOT = CHECKOUT if CHECKOUT is not None else Path.cwd()
+DATA = INPUTS / "data"
 SOURCES = DATA / "sources"
-ONTOLOGY = ROOT / "ontology"
-SHAPES = ROOT / "shapes"
-QUERIES = ROOT / "queries"
+ONTOLOGY = INPUTS / "ontology"
+SHAPES = INPUTS / "shapes"
+QUERIES = INPUTS / "queries"
+NODE_MODULES = ROOT / "node_modules"  # `npm ci` (make setup): the front-end packages a release bundles
 
 
 def default_dist() -> Path:
-    """The release directory: ISCM_KG_DIST, else dist/ in the repository."""
+    """The release directory: ISCM_KG_DIST, else dist/ in the repository (installed: in the working directory)."""
     return Path(os.environ.get("ISCM_KG_DIST", ROOT / "dist"))

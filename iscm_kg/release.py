@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import vendor
 from .build import build_dataset
 from .errors import DataError
 from .namespaces import DEFAULT_BASE
@@ -92,6 +93,7 @@ def write_release(data_dir: Path, ontology_dir: Path, shapes_dir: Path, dist: Pa
     try:
         echo("writing the release and its network analysis ...")
         summary = _write_files(staging, nquads, report, base)
+        _bundle_site_files(staging, data_dir, echo)
         # named after the dumps as written (the analysis graph included): the version build-info and the site show
         version = summary["dataset_version"]
         final = releases / f"{version}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
@@ -151,6 +153,16 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: st
     }
     (folder / "build-info.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return info
+
+
+def _bundle_site_files(folder: Path, data_dir: Path, echo: Callable[[str], None]) -> None:
+    """What the site serves besides the graph travels with the release: the source texts its citations open
+    (sources/) and the front-end packages (vendor/)."""
+    shutil.copytree(data_dir / "sources", folder / "sources")
+    missing = vendor.bundle(folder)
+    if missing:
+        echo(f"warning: front-end packages not installed ({', '.join(missing)}; `npm ci`): the query editor, the "
+             "network pages and the map of this release will not load them")
 
 
 def _statistics(quads: list[ox.Quad], base: str) -> dict:

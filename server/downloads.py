@@ -23,6 +23,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from .engine.store import EngineStore
 from .linked_data import choose_representation, not_found_response, rdf_response
+from .release_info import release_dir
 
 bp = Blueprint("downloads", __name__)
 
@@ -40,12 +41,6 @@ FILES: dict[str, tuple[str, str]] = {
 }
 DATED = re.compile(r"^(?P<stem>[\w-]+?)-(?P<date>\d{4}-\d{2}-\d{2})(?P<ext>\.[\w.]+)$")
 SH = "http://www.w3.org/ns/shacl#"
-
-
-def release_dir() -> Path:
-    """The folder of the release being served."""
-    store: EngineStore = current_app.extensions["iscm_store"]
-    return store.dist or Path(current_app.config.get("DIST") or "dist").resolve()
 
 
 def build_info() -> dict[str, Any]:

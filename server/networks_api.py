@@ -23,9 +23,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_from_directory
+from flask import Blueprint, Response, jsonify, request, send_from_directory
 
 from .errors import error_response
+from .release_info import release_dir
 
 bp = Blueprint("networks_api", __name__)
 
@@ -35,13 +36,8 @@ _LOCK = threading.Lock()
 
 
 def networks_dir() -> Path:
-    """The release's networks/ folder (config NETWORKS_DIR, else DIST/networks; DIST resolved once)."""
-    state = current_app.extensions.setdefault("iscm_networks", {})
-    if "dir" not in state:
-        configured = current_app.config.get("NETWORKS_DIR")
-        dist = Path(current_app.config.get("DIST") or "dist")
-        state["dir"] = Path(configured) if configured else dist.resolve() / "networks"
-    return state["dir"]
+    """The release's networks/ folder."""
+    return release_dir() / "networks"
 
 
 def load_json(path: Path) -> Any:

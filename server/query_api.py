@@ -15,12 +15,12 @@ Queries run natively in the app's backend under the query deadline, capped at MA
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
+from iscm_kg.paths import QUERIES
 from iscm_kg.querying import QueryFile, all_queries
 
 from . import networks_api, sparql_text
@@ -49,15 +49,9 @@ NUMERIC = {
 }
 
 
-def queries_folder() -> Path:
-    from iscm_kg.paths import QUERIES
-
-    return Path(current_app.config.get("QUERIES_DIR") or QUERIES)
-
-
 def query_files() -> dict[str, QueryFile]:
     """The query files of queries/, by name (read on each call: they may change while we run)."""
-    folder = queries_folder()
+    folder = QUERIES
     return all_queries(folder) if folder.is_dir() else {}
 
 

@@ -1,40 +1,33 @@
-"""The query editor: YASGUI (npm package @zazuko/yasgui, served from node_modules by this route: no CDN at
-run time) on our SPARQL endpoint, with every query of queries/ as a ready example.
+"""The query editor: YASGUI (npm package @zazuko/yasgui, bundled with the release and served by this route: no
+CDN at run time) on our SPARQL endpoint, with every query of queries/ as a ready example.
 
 - ``/query`` opens the editor. A shared link (YASGUI's share button, or ``/query#query=...``) reopens a
   query; result IRIs under the base link to our pages (static/query-ui.js rewrites them).
-- ``/vendor/yasgui/{file}`` serves the package's build files.
+- ``/vendor/yasgui/{file}`` serves the package's build files (iscm_kg/vendor.py).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from flask import Blueprint, Response, render_template, send_file
 
-from flask import Blueprint, Response, current_app, render_template, send_from_directory
+from iscm_kg import vendor
 
 from .linked_data import base_iri, not_found_response, prefixes
 from .query_api import query_files
+from .release_info import release_dir
 
 bp = Blueprint("query_ui", __name__)
 
-ROOT = Path(__file__).resolve().parent.parent
-YASGUI_FILES = {"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}
-
-
-def yasgui_dir() -> Path:
-    """Where the YASGUI build is installed (``npm ci`` puts it in node_modules)."""
-    configured = current_app.config.get("NODE_MODULES")
-    return Path(configured or ROOT / "node_modules") / "@zazuko" / "yasgui" / "build"
+YASGUI_FILES = {"yasgui.min.js", "yasgui.min.css"}
 
 
 @bp.route("/vendor/yasgui/<name>")
-def vendor(name: str) -> Response:
-    folder = yasgui_dir()
-    if name not in YASGUI_FILES or not (folder / name).is_file():
-        return not_found_response(
-            message=f"/vendor/yasgui/{name} is not installed: run `npm ci` (make setup) in the project folder"
-        )
-    response = send_from_directory(folder, name, max_age=86400)
+def vendor_file(name: str) -> Response:
+    file = vendor.path(release_dir(), name) if name in YASGUI_FILES else None
+    if file is None:
+        return not_found_response(message=f"/vendor/yasgui/{name} is not bundled with this release "
+                                          "(built without `npm ci`?)")
+    response = send_file(file, max_age=86400)
     response.headers["Cache-Control"] = "public, max-age=86400"
     return response
 
@@ -45,7 +38,7 @@ def editor() -> Response:
         {"name": qf.name, "title": qf.title or qf.name, "description": qf.description, "query": qf.text}
         for qf in query_files().values()
     ]
-    installed = (yasgui_dir() / "yasgui.min.js").is_file()
+    installed = vendor.path(release_dir(), "yasgui.min.js") is not None
     body = render_template(
         "query_ui.html",
         examples=examples,

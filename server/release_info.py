@@ -21,6 +21,14 @@ class DatasetVersion:
     info: dict[str, Any] = field(default_factory=dict)
 
 
+def release_dir() -> Path:
+    """The folder of the release being served (a dist/ symlink resolved once, at start)."""
+    from flask import current_app
+
+    store = current_app.extensions["iscm_store"]
+    return store.dist or Path(current_app.config.get("DIST") or "dist").resolve()
+
+
 def read_build_info(dist: Path | None) -> dict[str, Any]:
     """The release's build-info.json ({} when there is none or it cannot be read)."""
     if dist is None:

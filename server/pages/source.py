@@ -6,9 +6,8 @@ import re
 
 from flask import Response, abort
 
-from iscm_kg.paths import DATA, ROOT
-
 from ..linked_data import base_iri, not_found_response
+from ..release_info import release_dir
 from .common import q, val
 from .queries_sparql import source_file_query
 from .templating import render
@@ -22,9 +21,11 @@ def source_text(key: str) -> Response:
     if not rows:
         return not_found_response(iri, f"no text copy of {key} is served")
     file = val(rows[0], "file") or ""
-    path = (ROOT / file).resolve()
-    # Only files under data/: the dataset names the file, but the server decides what it reads.
-    if not path.is_relative_to(DATA.resolve()) or not path.is_file():
+    # The release's sources/ folder holds the text copies: the dataset names the file, the server decides where
+    # it reads (a plain file name, in that folder only).
+    name = file.rsplit("/", 1)[-1]
+    path = release_dir() / "sources" / name
+    if not re.fullmatch(r"[\w.-]+\.txt", name) or not path.is_file():
         return not_found_response(iri, f"the text copy of {key} is not on this server")
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     return render("source.html", iri=iri, key=key, title=val(rows[0], "title") or key, lines=lines, file=file)
