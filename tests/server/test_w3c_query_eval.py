@@ -1,9 +1,11 @@
 """The W3C SPARQL 1.1 query-evaluation tests through our HTTP endpoint, against pyoxigraph in process.
 
 One server runs all the cases (updates on, to load each case's data; the default graph is the plain
-default graph here, as the tests define it). Each case passes when HTTP loses nothing: it must pass
-over HTTP whenever it passes in process. Both counts are printed at the end of the run (and written to
-test-artifacts/w3c-query-eval.json). Marked ``w3c_eval`` (deselect with ``-m "not w3c_eval"``).
+default graph here, as the tests define it). Each case is asserted exactly: a case listed in
+w3c_expected_failures.py (an engine limitation, with its cause) must fail in process, and is reported
+as xfailed; every other case must pass both in process and over HTTP, so HTTP loses nothing. Both
+counts are printed at the end of the run (and written to test-artifacts/w3c-query-eval.json). Marked
+``w3c_eval`` (deselect with ``-m "not w3c_eval"``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .w3c_eval import (
     run_in_process,
     run_over_http,
 )
+from .w3c_expected_failures import EXPECTED_FAILURES
 
 TESTS = load_eval_tests(W3C / "manifest-sparql11-query.ttl") + load_eval_tests(W3C / "manifest-sparql11-results.ttl")
 
@@ -54,10 +57,19 @@ def test_the_suite_is_there() -> None:
     assert len(TESTS) > 200
 
 
+def test_expected_failures_are_cases() -> None:
+    # A stale id (a renamed or dropped case) would otherwise expect nothing.
+    assert set(EXPECTED_FAILURES) <= {t.id for t in TESTS}
+
+
 @pytest.mark.parametrize("test", TESTS, ids=lambda t: t.id)
 def test_w3c_query_evaluation(test: EvalTest, eval_server: Server, session: requests.Session) -> None:
     expected = expected_result(test)
     in_process, in_process_problem = passes(lambda: run_in_process(test), expected)
     over_http, http_problem = passes(lambda: run_over_http(test, eval_server.url, auth(), session), expected)
     OUTCOMES[test.id] = {"in_process": in_process, "http": over_http, "problem": http_problem or in_process_problem}
-    assert over_http or not in_process, f"lost over HTTP: {http_problem}"
+    if test.id in EXPECTED_FAILURES:
+        assert not in_process, "passes in process now: remove it from the expected failures (w3c_expected_failures.py)"
+        pytest.xfail(EXPECTED_FAILURES[test.id])
+    assert in_process, f"fails in process: {in_process_problem} (an engine limit? see w3c_expected_failures.py)"
+    assert over_http, f"lost over HTTP: {http_problem}"
