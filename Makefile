@@ -49,8 +49,10 @@ build: setup
 run: build debs-run
 	$(VENV)/bin/iscm-kg serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-test: setup debs-test
+lint: setup
 	$(VENV)/bin/ruff check iscm_kg server tests benchmarks
+
+test: setup debs-test lint
 	$(VENV)/bin/pytest -q
 
 clean:

@@ -1,7 +1,7 @@
 """Benchmark of the SPARQL endpoint, side by side with the alternatives, in one run.
 
 Servers (each with 2 worker processes where it has workers, all on loopback, on the same data):
-  ours         `iscm-kg serve` (server.serve) as configured by default: Granian workers, each
+  ours         `iscm-kg serve` as configured by default: Granian workers, each
                copying the release's store into memory at start (ISCM_KG_IN_MEMORY=auto)
   ours-disk    the same, querying the on-disk store read-only (ISCM_KG_IN_MEMORY=off)
   oxigraph     the `oxigraph` server from PyPI, in memory, --union-default-graph
@@ -221,7 +221,8 @@ def start(name: str, data: dict[str, Path], log: Path, *, query_timeout: int | N
         command = [
             sys.executable,
             "-m",
-            "server.serve",
+            "iscm_kg.cli",
+            "serve",
             "--host",
             "127.0.0.1",
             "--port",

@@ -1,7 +1,7 @@
 """Storm benchmark: does a cheap lookup stay fast while one hostile client keeps expensive queries in flight?
 
 For each server, on the real release (dist/), one after the other (the storm saturates the machine):
-  ours      `python -m server.serve --workers 2 --dist DIST`, ISCM_KG_QUERY_TIMEOUT=<--timeout>
+  ours      `iscm-kg serve --workers 2 --dist DIST`, ISCM_KG_QUERY_TIMEOUT=<--timeout>
   oxigraph  the `oxigraph` server from PyPI: `oxigraph serve --union-default-graph --timeout-s <--timeout>`,
             the release's iscm-kg.nq loaded into its memory (ours serves from memory too)
 (both started by benchmarks/run.py's start()), three phases:

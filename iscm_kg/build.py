@@ -13,7 +13,7 @@ from .derived import add_derived, label_fact_graphs
 from .errors import DataErrors
 from .loaders import mechanisms as mech
 from .loaders import memberships, parties, relations, sources, survey, themes
-from .namespaces import IDS, PROV, RDF, RDFS, Ids
+from .namespaces import PROV, RDF, RDFS
 from .paths import DATA, ONTOLOGY
 from .rdf_files import parse_turtle, turtle_files
 
@@ -24,10 +24,10 @@ class BuildResult:
     ontology: Graph
 
 
-def build_dataset(data_dir: Path = DATA, ontology_dir: Path = ONTOLOGY, ids: Ids = IDS) -> BuildResult:
+def build_dataset(data_dir: Path = DATA, ontology_dir: Path = ONTOLOGY) -> BuildResult:
     """Load every curated table. Raises DataErrors listing every bad row found (file:line: what)."""
     ontology = parse_turtle(turtle_files(ontology_dir))
-    ctx = BuildContext(data_dir=data_dir, ids=ids)
+    ctx = BuildContext(data_dir=data_dir)
     sources.load_documents(ctx)
     sources.load_vocabularies(ctx, ontology)
     parties.load_country_identifiers(ctx)
@@ -57,8 +57,8 @@ def build_dataset(data_dir: Path = DATA, ontology_dir: Path = ONTOLOGY, ids: Ids
     parties.emit_groups(ctx)
     parties.emit_countries(ctx, country_names)
     _add_ontology(ctx, ontology)
-    add_derived(ctx.dataset, ids)
-    label_fact_graphs(ctx.dataset, ids)
+    add_derived(ctx.dataset)
+    label_fact_graphs(ctx.dataset)
     return BuildResult(ctx.dataset, ontology)
 
 

@@ -1,4 +1,4 @@
-"""The command line: iscm-kg build | validate | query | serve."""
+"""The command line: iscm-kg build | validate | query | serve | analyze."""
 
 from __future__ import annotations
 

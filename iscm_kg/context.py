@@ -22,7 +22,7 @@ class BuildContext:
     """Everything a loader needs; loaders add to `dataset` and register what they define."""
 
     data_dir: Path = DATA
-    ids: Ids = IDS
+    ids: Ids = field(default=IDS, init=False)  # the build mints IRIs under the default base (iris.py)
     dataset: Dataset = field(default_factory=lambda: Dataset(default_union=False))
     errors: list[DataError] = field(default_factory=list)
     documents: dict[str, Row] = field(default_factory=dict)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from .namespaces import DCTERMS, IDS, ISCM, ORG, OWL, PROV, RDF, RDFS, SKOS, Ids
+from .namespaces import DCTERMS, IDS, ISCM, ORG, OWL, PROV, RDF, RDFS, SKOS
 
 
 def _label(graph: Graph, node: URIRef) -> str:
@@ -15,11 +15,11 @@ def _label(graph: Graph, node: URIRef) -> str:
     return str(node).rsplit("/", 1)[-1]
 
 
-def listed_member_counts(union: Graph, ids: Ids = IDS) -> dict[URIRef, int]:
+def listed_member_counts(union: Graph) -> dict[URIRef, int]:
     """Distinct States and territories with the member role in the reference list (memberships.csv), whatever
     their as_of: the size of the list, to set beside the count Annex 2 declares."""
-    member_role = ids.thing("role", "member")
-    reference_list = ids.thing("document", "memberships")
+    member_role = IDS.thing("role", "member")
+    reference_list = IDS.thing("document", "memberships")
     counts: dict[URIRef, set[URIRef]] = {}
     for membership in union.subjects(ORG.role, member_role):
         listed = any((locator, DCTERMS.isPartOf, reference_list) in union
@@ -55,17 +55,16 @@ def latest_as_of(union: Graph, membership: URIRef) -> Literal | None:
     return max(years, key=str) if years else None
 
 
-def member_count_discrepancies(dataset: Dataset, union: Graph, derived: Graph, listed: dict[URIRef, int],
-                               ids: Ids = IDS) -> None:
+def member_count_discrepancies(dataset: Dataset, union: Graph, derived: Graph, listed: dict[URIRef, int]) -> None:
     """A Discrepancy for every mechanism whose declared member count (Annex 2) differs from the number of member
     States and territories the reference list names, citing the Annex 2 row and the reference list."""
-    prov = dataset.graph(ids.graph("provenance"))
+    prov = dataset.graph(IDS.graph("provenance"))
     for mechanism, declared in sorted(union.subject_objects(ISCM.declaredMemberCount)):
         count = listed.get(mechanism, 0)
         if int(declared) == count:
             continue
         key = str(mechanism).rsplit("/", 1)[-1]
-        iri = ids.thing("discrepancy", f"member-count-{key}")
+        iri = IDS.thing("discrepancy", f"member-count-{key}")
         names = "no member States" if count == 0 else f"{count} member States and territories"
         text = (f"Annex 2 declares {int(declared)} member States for {_label(union, mechanism)}; the reference list "
                 f"(memberships.csv) names {names}.")
@@ -77,27 +76,27 @@ def member_count_discrepancies(dataset: Dataset, union: Graph, derived: Graph, l
         for graph in dataset.contexts((mechanism, ISCM.declaredMemberCount, declared)):
             for locator in prov.objects(graph.identifier, PROV.wasDerivedFrom):
                 derived.add((iri, PROV.wasDerivedFrom, locator))
-        derived.add((iri, PROV.wasDerivedFrom, ids.thing("document", "memberships")))
+        derived.add((iri, PROV.wasDerivedFrom, IDS.thing("document", "memberships")))
 
 
-def add_derived(dataset: Dataset, ids: Ids = IDS) -> None:
+def add_derived(dataset: Dataset) -> None:
     union = Graph()
     for quad in dataset.quads((None, None, None, None)):
         union.add(quad[:3])
-    graph_iri = ids.graph("derived")
+    graph_iri = IDS.graph("derived")
     derived = dataset.graph(graph_iri)
-    prov = dataset.graph(ids.graph("provenance"))
+    prov = dataset.graph(IDS.graph("provenance"))
     prov.add((graph_iri, RDF.type, ISCM.FactGraph))
-    prov.add((graph_iri, PROV.wasDerivedFrom, ids.thing("document", "memberships")))
+    prov.add((graph_iri, PROV.wasDerivedFrom, IDS.thing("document", "memberships")))
     prov.add((graph_iri, DCTERMS.description, Literal(
         "Computed by the build from the other graphs: listed member counts and where they differ from the declared "
         "ones, the latest as-of year of each membership statement, labels of n-ary nodes and the short labels of "
         "classes and concepts whose labels are short already.",
         lang="en")))
-    listed = listed_member_counts(union, ids)
+    listed = listed_member_counts(union)
     for mechanism, count in listed.items():
         derived.add((mechanism, ISCM.listedMemberCount, Literal(count)))
-    member_count_discrepancies(dataset, union, derived, listed, ids)
+    member_count_discrepancies(dataset, union, derived, listed)
     for membership in set(union.subjects(RDF.type, ORG.Membership)):
         latest = latest_as_of(union, membership)
         if latest is not None:
@@ -129,9 +128,9 @@ def add_derived(dataset: Dataset, ids: Ids = IDS) -> None:
         prov.add((locator, RDFS.label, Literal(text, lang="en")))
 
 
-def label_fact_graphs(dataset: Dataset, ids: Ids = IDS) -> None:
+def label_fact_graphs(dataset: Dataset) -> None:
     """Name each fact graph after the data row that made it."""
-    prov = dataset.graph(ids.graph("provenance"))
+    prov = dataset.graph(IDS.graph("provenance"))
     for graph_iri in set(prov.subjects(RDF.type, ISCM.FactGraph)):
         if (graph_iri, RDFS.label, None) in prov:
             continue

@@ -6,14 +6,15 @@ from __future__ import annotations
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, VOID, XSD, ClosedNamespace
 
+from . import iris
+from .iris import DEFAULT_BASE
 from .paths import ONTOLOGY
 
-DEFAULT_BASE = "https://w3id.org/iscm/"
-ONTOLOGY_NS = DEFAULT_BASE + "ontology#"
+ONTOLOGY_NS = iris.ontology()
 ONTOLOGY_IRI = URIRef(DEFAULT_BASE + "ontology")
-WD = Namespace("http://www.wikidata.org/entity/")
-SCHEMA = Namespace("https://schema.org/")
-SH = Namespace("http://www.w3.org/ns/shacl#")
+WD = Namespace(iris.VOCABULARIES["wd"])
+SCHEMA = Namespace(iris.VOCABULARIES["schema"])
+SH = Namespace(iris.VOCABULARIES["sh"])
 
 
 def _ontology_terms() -> list[str]:
@@ -27,20 +28,17 @@ def _ontology_terms() -> list[str]:
 ISCM = ClosedNamespace(ONTOLOGY_NS, _ontology_terms())
 
 
-class Ids:
-    """IRIs of things: {base}id/{kind}/{key}, graphs: {base}graph/{table}/{key}."""
-
-    def __init__(self, base: str = DEFAULT_BASE) -> None:
-        self.base = base
+class Ids(iris.Ids):
+    """iris.Ids with rdflib terms, for the build (always at the default base)."""
 
     def thing(self, kind: str, key: str) -> URIRef:
-        return URIRef(f"{self.base}id/{kind}/{key}")
+        return URIRef(super().thing(kind, key))
 
     def graph(self, *parts: str) -> URIRef:
-        return URIRef(f"{self.base}graph/" + "/".join(parts))
+        return URIRef(super().graph(*parts))
 
-    def scheme(self, name: str) -> URIRef:
-        return URIRef(f"{self.base}id/{name}/")
+    def scheme(self, kind: str) -> URIRef:
+        return URIRef(super().scheme(kind))
 
 
 IDS = Ids()

@@ -6,7 +6,6 @@ inside the package, under iscm_kg/resources/ (pyproject.toml: force-include). Ev
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -24,5 +23,8 @@ NODE_MODULES = ROOT / "node_modules"  # `npm ci` (make setup): the front-end pac
 
 
 def default_dist() -> Path:
-    """The release directory: ISCM_KG_DIST, else dist/ in the repository (installed: in the working directory)."""
-    return Path(os.environ.get("ISCM_KG_DIST", ROOT / "dist"))
+    """The release directory: the setting DIST (ISCM_KG_DIST), else dist/ in the repository (installed: in the
+    working directory)."""
+    from .settings import load_setting
+
+    return Path(load_setting("DIST"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
 from collections import Counter
@@ -19,58 +18,34 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import vendor
+from . import iris, vendor
 from .build import build_dataset
 from .errors import DataError
 from .namespaces import DEFAULT_BASE
 from .querying import materialize_default_graph
+from .settings import load_setting
 from .validate import ValidationReport, validate_dataset
 
-PREFIXES = {
-    "iscm": DEFAULT_BASE + "ontology#",
-    "org": "http://www.w3.org/ns/org#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dct": "http://purl.org/dc/terms/",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "void": "http://rdfs.org/ns/void#",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "wd": "http://www.wikidata.org/entity/",
-    "mech": DEFAULT_BASE + "id/mechanism/",
-    "state": DEFAULT_BASE + "id/state/",
-    "orgn": DEFAULT_BASE + "id/organization/",
-    "role": DEFAULT_BASE + "id/role/",
-    "theme": DEFAULT_BASE + "id/theme/",
-}
 DUMPS = {
     "iscm-kg.nq": ("application/n-quads", ox.RdfFormat.N_QUADS),
     "iscm-kg.trig": ("application/trig", ox.RdfFormat.TRIG),
     "iscm-kg.ttl": ("text/turtle", ox.RdfFormat.TURTLE),
     "iscm-kg.jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD),
 }
-BASE_IRI = re.compile(r"<" + re.escape(DEFAULT_BASE))
 
 
 def base_iri() -> str:
-    """The base IRI of the release: ISCM_KG_BASE, else https://w3id.org/iscm/ (must end with / or #)."""
-    base = os.environ.get("ISCM_KG_BASE", DEFAULT_BASE)
-    if not base.endswith(("/", "#")) or not re.match(r"^https?://", base):
-        raise DataError(Path("ISCM_KG_BASE"), None, f"base IRI {base!r} must be http(s) and end with / or #")
-    return base
+    """The base IRI of the release: the setting BASE_IRI (ISCM_KG_BASE), else https://w3id.org/iscm/."""
+    try:
+        return load_setting("BASE_IRI") or DEFAULT_BASE
+    except ValueError as exc:
+        raise DataError(Path("ISCM_KG_BASE"), None, str(exc)) from None
 
 
-def canonical_nquads(dataset, base: str) -> bytes:
-    """All quads, one per line, sorted: the canonical form every other file is made from."""
-    text = dataset.serialize(format="nquads")
+def canonical_nquads(text: str) -> bytes:
+    """All quads, one per line, sorted and once each: the canonical form every other file is made from."""
     lines = sorted({line for line in text.splitlines() if line.strip()})
-    body = "\n".join(lines) + "\n"
-    if base != DEFAULT_BASE:
-        body = BASE_IRI.sub("<" + base, body)
-    return body.encode("utf-8")
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def write_release(data_dir: Path, ontology_dir: Path, shapes_dir: Path, dist: Path,
@@ -85,7 +60,7 @@ def write_release(data_dir: Path, ontology_dir: Path, shapes_dir: Path, dist: Pa
     if report.violations:
         raise DataError(shapes_dir, None, f"{len(report.violations)} SHACL violations; nothing written.\n"
                         + report.text())
-    nquads = canonical_nquads(result.dataset, base)
+    nquads = canonical_nquads(result.dataset.serialize(format="nquads"))
     dist = dist.absolute()
     releases = dist.parent / ".releases"
     releases.mkdir(parents=True, exist_ok=True)
@@ -108,21 +83,23 @@ def write_release(data_dir: Path, ontology_dir: Path, shapes_dir: Path, dist: Pa
 
 
 def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: str) -> dict:
+    # the network analysis (iscm_kg.analysis) reads the graph at the default base, writes networks/ and adds the
+    # graph .../graph/analysis to the dumps; then everything is moved under the release's base, in one place
+    from .analysis import add_to_release
+    from .analysis.outputs import rebase_outputs
+
+    nquads = add_to_release(nquads, folder / "networks")
+    if base != DEFAULT_BASE:
+        nquads = canonical_nquads(iris.rebase(nquads.decode("utf-8"), base))
+        rebase_outputs(folder / "networks", base)
+    version = hashlib.sha256(nquads).hexdigest()[:16]  # the version names the dumps as written
     store = ox.Store(str(folder / "store"))
     store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
     materialize_default_graph(store)
-    # --- network analysis (iscm_kg.analysis): reads the staging store, adds the graph .../graph/analysis to it
-    # and to the dumps (merged into the sorted N-Quads), and writes networks/ ---
-    from .analysis import add_to_release
-
-    nquads = add_to_release(store, nquads, folder / "networks", base)
-    version = hashlib.sha256(nquads).hexdigest()[:16]  # the version names the dumps as written
-    # --- end of network analysis ---
-    materialize_default_graph(store)  # with the analysis graph
     store.optimize()
     del store
     quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
-    prefixes = {k: v.replace(DEFAULT_BASE, base) for k, v in PREFIXES.items()}
+    prefixes = iris.prefixes(base)
     (folder / "iscm-kg.nq").write_bytes(nquads)
     ox.serialize(quads, str(folder / "iscm-kg.trig"), ox.RdfFormat.TRIG, prefixes=prefixes)
     triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)

@@ -9,7 +9,8 @@ from pathlib import Path
 from pyshacl import validate
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from .namespaces import IDS, ISCM, PROV, RDF, SH, Ids
+from . import iris
+from .namespaces import IDS, ISCM, PROV, RDF, SH
 from .rdf_files import parse_turtle, turtle_files
 
 
@@ -89,7 +90,7 @@ def union_graph(dataset: Dataset) -> Graph:
     return union
 
 
-def validate_dataset(dataset: Dataset, ontology: Graph, shapes_dir: Path, ids: Ids = IDS) -> ValidationReport:
+def validate_dataset(dataset: Dataset, ontology: Graph, shapes_dir: Path) -> ValidationReport:
     shapes = parse_turtle(turtle_files(shapes_dir))
     data = union_graph(dataset)
     _conforms, results, _text = validate(data, shacl_graph=shapes, ont_graph=None, inference="none",
@@ -104,18 +105,18 @@ def validate_dataset(dataset: Dataset, ontology: Graph, shapes_dir: Path, ids: I
             str(results.value(result, SH.resultMessage) or ""),
             str(results.value(result, SH.sourceConstraintComponent) or ""),
         ))
-    for graph_iri, message in provenance_gaps(dataset, ids):
+    for graph_iri, message in provenance_gaps(dataset):
         report.findings.append(Finding("Violation", str(graph_iri), "", message))
     return report
 
 
-def provenance_gaps(dataset: Dataset, ids: Ids = IDS) -> list[tuple[URIRef, str]]:
+def provenance_gaps(dataset: Dataset) -> list[tuple[URIRef, str]]:
     """Named graphs holding facts but no provenance record: a fact without a source."""
-    prov = dataset.graph(ids.graph("provenance"))
+    prov = dataset.graph(IDS.graph("provenance"))
     gaps = []
     for context in dataset.graphs():
         iri = context.identifier
-        if iri == ids.graph("provenance") or not len(context):
+        if iri == IDS.graph("provenance") or not len(context):
             continue
         if (iri, PROV.wasDerivedFrom, None) not in prov:
             gaps.append((iri, "This named graph has no prov:wasDerivedFrom: its facts have no source."))
@@ -123,15 +124,7 @@ def provenance_gaps(dataset: Dataset, ids: Ids = IDS) -> list[tuple[URIRef, str]
 
 
 def _short(node) -> str:
-    if node is None:
-        return ""
-    text = str(node)
-    for prefix, short in (("https://w3id.org/iscm/ontology#", "iscm:"), ("http://www.w3.org/ns/org#", "org:"),
-                          ("http://www.w3.org/2004/02/skos/core#", "skos:"), ("http://www.w3.org/ns/prov#", "prov:"),
-                          ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdf:")):
-        if text.startswith(prefix):
-            return short + text[len(prefix):]
-    return text
+    return "" if node is None else iris.shorten(str(node))
 
 
 __all__ = ["validate_dataset", "ValidationReport", "Finding", "union_graph", "ISCM", "Literal"]

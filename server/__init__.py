@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask, Response, request
 
-from .config import load_config
+from iscm_kg.settings import load_config
+
 from .cors import COMMON_HEADERS, PREFLIGHT_HEADERS
 from .errors import register_error_handlers
 from .http_cache import ResultCache

@@ -25,8 +25,9 @@ from typing import Any
 import pyoxigraph as ox
 from granian.rsgi import ProtocolClosed as RSGIProtocolClosed
 
+from iscm_kg.settings import load_config
+
 from .access_log import AccessLog
-from .config import load_config
 from .cors import COMMON_HEADERS, PREFLIGHT_HEADERS
 from .engine import wire
 from .engine.client import Engines

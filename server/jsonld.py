@@ -22,6 +22,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from iscm_kg.iris import Ids
+
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # Vocabularies of the dataset's record (VoID + DCAT) that Turtle writes with the release's own prefixes.
@@ -44,7 +46,7 @@ def context(triples: Iterable[ox.Triple], vocabularies: Mapping[str, str], base:
     known = set(names.values())
     found: dict[str, str] = {}  # namespace -> its prefix: the kind, or "graph"
     for iri in _iris(triples):
-        namespace = _base_namespace(iri, base)
+        namespace = Ids(base).namespace(iri)
         if namespace is not None and namespace not in known:
             found[namespace] = namespace[len(base) : -1].removeprefix("id/")
     for namespace, name in sorted(found.items(), key=lambda item: item[1]):
@@ -52,17 +54,6 @@ def context(triples: Iterable[ox.Triple], vocabularies: Mapping[str, str], base:
         if name not in names and ":" not in name and not name.startswith(("@", "_")):
             names[name] = namespace
     return names
-
-
-def _base_namespace(iri: str, base: str) -> str | None:
-    """``{base}id/{kind}/`` or ``{base}graph/`` for an IRI under them, else None."""
-    if iri.startswith(base + "graph/"):
-        return base + "graph/"
-    if iri.startswith(base + "id/"):
-        kind, slash, _rest = iri[len(base + "id/") :].partition("/")
-        if slash and kind:
-            return f"{base}id/{kind}/"
-    return None
 
 
 def _iris(triples: Iterable[ox.Triple]) -> Iterable[str]:

@@ -21,7 +21,6 @@ IRIs under the configured base (the release's ``base_iri``) map onto this host: 
 from __future__ import annotations
 
 import json
-import os
 import re
 import threading
 from collections.abc import Callable
@@ -30,6 +29,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
+
+from iscm_kg import iris
+from iscm_kg.iris import DEFAULT_BASE
 
 from . import jsonld
 from .engine.store import EngineStore
@@ -40,7 +42,6 @@ from .sparql_text import iri_term
 
 bp = Blueprint("linked_data", __name__)
 
-DEFAULT_BASE = "https://w3id.org/iscm/"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
@@ -62,18 +63,6 @@ _OFFERED: tuple[tuple[str, str], ...] = (
     ("text/n3", "turtle"),
     ("application/json", "jsonld"),
 )
-PREFIXES = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dct": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "wd": "http://www.wikidata.org/entity/",
-}
 # Links pointing at one thing that a document lists at most (a source document is cited ~2,000 times).
 MAX_INCOMING = 2000
 
@@ -82,8 +71,8 @@ MAX_INCOMING = 2000
 
 
 def base_iri() -> str:
-    """The base IRI of the served dataset: config BASE_IRI, else ISCM_KG_BASE, else the release's, else the default."""
-    configured = current_app.config.get("BASE_IRI") or os.environ.get("ISCM_KG_BASE")
+    """The base IRI of the served dataset: the setting BASE_IRI (ISCM_KG_BASE), else the release's, else the default."""
+    configured = current_app.config.get("BASE_IRI")
     if configured:
         return str(configured)
     return str(store().info.get("base_iri") or DEFAULT_BASE)
@@ -96,16 +85,7 @@ def store() -> EngineStore:
 
 def prefixes() -> dict[str, str]:
     """Prefixes for serializations and the query UI, with the served base."""
-    base = base_iri()
-    return {
-        "iscm": base + "ontology#",
-        **PREFIXES,
-        "mech": base + "id/mechanism/",
-        "state": base + "id/state/",
-        "orgn": base + "id/organization/",
-        "role": base + "id/role/",
-        "theme": base + "id/theme/",
-    }
+    return iris.prefixes(base_iri())
 
 
 def local_path(iri: str) -> str | None:

@@ -10,13 +10,10 @@ Two kinds of processes, supervised so that no request can take the service down:
 
 HUP reloads: a new supervisor opens the (possibly new) release in a new runtime folder, the web
 workers are replaced and reach it, and the old supervisor lets its running queries finish.
-
-Also runnable as ``python -m server.serve --host H --port P --workers N [--dist D] [--backend-url U]``.
 """
 
 from __future__ import annotations
 
-import argparse
 import ctypes.util
 import logging
 import os
@@ -150,7 +147,9 @@ def use_jemalloc() -> None:
     server re-executes itself once, with the same command line (the engines inherit it).
     ISCM_KG_JEMALLOC=off keeps glibc's.
     """
-    if os.environ.get("ISCM_KG_JEMALLOC", "auto").lower() in ("off", "0", "false", "no"):
+    from iscm_kg.settings import load_setting
+
+    if str(load_setting("JEMALLOC")).lower() in ("off", "0", "false", "no"):
         return
     preload = os.environ.get("LD_PRELOAD", "")
     if "jemalloc" in preload:
@@ -168,7 +167,7 @@ def run(host: str, port: int, workers: int, dist: Path, backend_url: str | None)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s [serve] %(levelname)s %(message)s")
     from granian import Granian
 
-    from .config import load_config
+    from iscm_kg.settings import load_config
 
     # The workers and the supervisor read their settings from the environment.
     os.environ["ISCM_KG_DIST"] = str(Path(dist).absolute())  # a symlink is resolved by each supervisor
@@ -204,18 +203,3 @@ def run(host: str, port: int, workers: int, dist: Path, backend_url: str | None)
         engines.stop()
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m server.serve", description=__doc__.splitlines()[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--dist", type=Path, default=Path(os.environ.get("ISCM_KG_DIST", "dist")))
-    parser.add_argument("--backend-url", default=os.environ.get("ISCM_KG_BACKEND_URL"))
-    args = parser.parse_args(argv)
-    run(args.host, args.port, args.workers, args.dist, args.backend_url)
-
-
-if __name__ == "__main__":
-    main()

@@ -34,15 +34,9 @@ def sparql(store):
     dicts of plain strings."""
 
     def run(query: str) -> list[dict[str, str]]:
-        from iscm_kg.namespaces import DEFAULT_BASE
+        from iscm_kg.iris import sparql_prologue
 
-        prefixes = (
-            f"PREFIX iscm: <{DEFAULT_BASE}ontology#>\nPREFIX org: <http://www.w3.org/ns/org#>\n"
-            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n"
-            "PREFIX dct: <http://purl.org/dc/terms/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            f"PREFIX mech: <{DEFAULT_BASE}id/mechanism/>\nPREFIX state: <{DEFAULT_BASE}id/state/>\n"
-            f"PREFIX orgn: <{DEFAULT_BASE}id/organization/>\nPREFIX role: <{DEFAULT_BASE}id/role/>\n"
-        )
+        prefixes = sparql_prologue()
         solutions = store.query(prefixes + query)
         names = [v.value for v in solutions.variables]
         return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in solutions]

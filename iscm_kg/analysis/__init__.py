@@ -12,12 +12,13 @@ The build calls :func:`add_to_release`; ``iscm-kg analyze`` calls :func:`analyze
 
 from __future__ import annotations
 
-import re
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..namespaces import DEFAULT_BASE
+from .. import iris
+from ..iris import DEFAULT_BASE
 from .config import Config, default_config, load_config
 from .pipeline import Analysis, analyze, analyze_store
 
@@ -25,20 +26,14 @@ __all__ = ["Analysis", "Config", "add_to_release", "analyze", "analyze_release",
            "default_config", "load_config"]
 
 
-def add_to_release(store: ox.Store, nquads: bytes, networks_dir: Path, base: str = DEFAULT_BASE,
-                   config: Config | None = None) -> bytes:
-    """Analyse the freshly loaded release store, add the analysis graph to it, write ``networks_dir``, and
-    return the release's canonical N-Quads with the analysis quads merged in (sorted, no duplicates)."""
+def add_to_release(nquads: bytes, networks_dir: Path, config: Config | None = None) -> bytes:
+    """Analyse a release's canonical N-Quads (at the default base), write ``networks_dir``, and return the N-Quads
+    with the analysis graph merged in (sorted, no duplicates)."""
     from .outputs import write_outputs
     from .to_rdf import analysis_quads, nquads_lines
 
-    result = analyze_store(store, config)
+    result = analyze_store(_memory_store(nquads), config)
     lines = nquads_lines(analysis_quads(result))
-    if base != DEFAULT_BASE:
-        pattern = re.compile(r"<" + re.escape(DEFAULT_BASE))
-        lines = [pattern.sub("<" + base, line) for line in lines]
-    extra = "\n".join(lines) + "\n"
-    store.bulk_load(extra.encode("utf-8"), ox.RdfFormat.N_QUADS)
     write_outputs(result, networks_dir)
     merged = set(nquads.decode("utf-8").splitlines()) | set(lines)
     return ("\n".join(sorted(line for line in merged if line.strip())) + "\n").encode("utf-8")
@@ -46,18 +41,34 @@ def add_to_release(store: ox.Store, nquads: bytes, networks_dir: Path, base: str
 
 def analyze_release(dist: Path, out: Path | None = None, png: bool = False, svg: bool = False,
                     config: Config | None = None) -> tuple[Analysis, list[Path]]:
-    """Re-run the analysis on a release's store (opened read-only, never modified) and write the networks (and
-    pictures if asked) into ``out`` (default: dist/networks)."""
+    """Re-run the analysis on a release (never modified) and write the networks (and pictures if asked) into
+    ``out`` (default: dist/networks). A release built for another base is read back at the default base, the
+    one the queries name, and the files it writes are moved under the release's base again."""
     from ..querying import open_store
-    from .outputs import write_outputs
+    from .outputs import rebase_outputs, write_outputs
 
-    store = open_store(dist)
+    base = json.loads((dist / "build-info.json").read_text(encoding="utf-8")).get("base_iri", DEFAULT_BASE)
+    if base == DEFAULT_BASE:
+        store = open_store(dist)
+    else:
+        text = iris.rebase((dist / "iscm-kg.nq").read_text(encoding="utf-8"), DEFAULT_BASE, source=base)
+        store = _memory_store(text.encode("utf-8"))
     result = analyze_store(store, config)
     folder = out or dist / "networks"
     paths = write_outputs(result, folder)
+    rebase_outputs(folder, base)
     if png or svg:
         from .pictures import draw_all
 
         formats = tuple(f for f, on in (("png", png), ("svg", svg)) if on)
         paths += draw_all(result, folder / "pictures", formats)
     return result, paths
+
+
+def _memory_store(nquads: bytes) -> ox.Store:
+    from ..querying import materialize_default_graph
+
+    store = ox.Store()
+    store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+    materialize_default_graph(store)
+    return store

@@ -34,6 +34,7 @@ from collections import defaultdict
 from itertools import combinations
 
 import networkx as nx
+from networkx.algorithms import bipartite
 
 from .config import Config
 from .facts import Facts
@@ -139,47 +140,49 @@ def similarity(a: set, b: set, measure: str = "jaccard") -> float:
     raise ValueError(f"unknown measure {measure!r}")
 
 
+def _membership_graph(members: dict[str, set[str]]) -> nx.Graph:
+    """The bipartite graph of the membership edges only (ISCMs and their members), for the projections."""
+    M = nx.Graph()
+    M.add_nodes_from(members)
+    M.add_edges_from((party, mechanism) for mechanism, parties in members.items() for party in parties)
+    return M
+
+
+def _pairs(P: nx.Graph) -> list[tuple[str, str, dict]]:
+    """The edges of a projection as (a, b, data) with a < b, sorted: the order the networks are written in."""
+    return sorted((min(a, b), max(a, b), d) for a, b, d in P.edges(data=True))
+
+
 def shared_membership(B: nx.Graph, roles: tuple[str, ...] = ("member",)) -> nx.Graph:
     """ISCM - ISCM: an edge where two ISCMs share members; weight = shared count, with ``jaccard`` and
-    ``overlap`` (overlap coefficient). Node attribute ``members``: the ISCM's member count. Pairs are found
-    through each party's ISCMs (an inverted index), so the cost grows with the co-memberships, not with the
-    square of the number of ISCMs."""
+    ``overlap`` (overlap coefficient), the projections of networkx.algorithms.bipartite. Node attribute
+    ``members``: the ISCM's member count."""
     members = members_by_iscm(B, roles)
-    by_party: dict[str, list[str]] = defaultdict(list)
-    for mechanism in sorted(members):
-        for party in members[mechanism]:
-            by_party[party].append(mechanism)
-    shared_by_pair: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for party, mechanisms in by_party.items():
-        for a, b in combinations(mechanisms, 2):
-            shared_by_pair[(a, b)].append(party)
+    M = _membership_graph(members)
+    jaccard = bipartite.overlap_weighted_projected_graph(M, members, jaccard=True)
+    overlap = bipartite.overlap_weighted_projected_graph(M, members, jaccard=False)
     G = nx.Graph(name="shared_membership")
     for node in sorted(members):
         G.add_node(node, **B.nodes[node], members=len(members[node]))
-    for (a, b), shared in sorted(shared_by_pair.items()):
-        G.add_edge(a, b, weight=len(shared), shared=len(shared),
-                   jaccard=r(similarity(members[a], members[b], "jaccard")),
-                   overlap=r(similarity(members[a], members[b], "overlap_coefficient")),
-                   members="|".join(sorted(B.nodes[s].get("short", s) for s in shared)))
+    for a, b, d in _pairs(bipartite.weighted_projected_graph(M, members)):
+        G.add_edge(a, b, weight=d["weight"], shared=d["weight"], jaccard=r(jaccard.edges[a, b]["weight"]),
+                   overlap=r(overlap.edges[a, b]["weight"]),
+                   members="|".join(sorted(B.nodes[s].get("short", s) for s in members[a] & members[b])))
     return G
 
 
 def co_membership(B: nx.Graph, roles: tuple[str, ...] = ("member",)) -> nx.Graph:
-    """State - State: weight = number of ISCMs both are members of (``iscms``: their short names)."""
+    """State - State: weight = number of ISCMs both are members of (``iscms``: their short names), the weighted
+    projection of the membership graph onto the parties."""
     members = members_by_iscm(B, roles)
-    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for mechanism in sorted(members):
-        for a, b in combinations(sorted(members[mechanism]), 2):
-            pairs[(a, b)].append(B.nodes[mechanism].get("short", mechanism))
+    M = _membership_graph(members)
+    parties = sorted(set(M) - set(members))
     G = nx.Graph(name="co_membership")
-    counts: dict[str, int] = defaultdict(int)
-    for mechanism in members:
-        for party in members[mechanism]:
-            counts[party] += 1
-    for party in sorted(counts):
-        G.add_node(party, **B.nodes[party], iscms=counts[party])
-    for (a, b), shared in sorted(pairs.items()):
-        G.add_edge(a, b, weight=len(shared), iscms="|".join(sorted(shared)))
+    for party in parties:
+        G.add_node(party, **B.nodes[party], iscms=M.degree(party))
+    for a, b, d in _pairs(bipartite.weighted_projected_graph(M, parties)):
+        shared = set(M[a]) & set(M[b])
+        G.add_edge(a, b, weight=d["weight"], iscms="|".join(sorted(B.nodes[m].get("short", m) for m in shared)))
     return G
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import iris
 from .export import dumps, write_network, write_table
 from .pipeline import TITLES, Analysis
 
@@ -17,6 +18,18 @@ TABLES = {
     "candidate_synergies": "ISCM pairs with shared members and themes but no documented cooperation",
     "bridging_states": "States whose ISCMs lie in several communities of the State-ISCM network",
 }
+
+
+REBASED_SUFFIXES = {".json", ".csv", ".gexf", ".graphml"}  # the files that name IRIs
+
+
+def rebase_outputs(folder: Path, base: str) -> None:
+    """Move every IRI the files name under ``base`` (they are written at the default base)."""
+    if base == iris.DEFAULT_BASE:
+        return
+    for file in sorted(folder.iterdir()):
+        if file.suffix in REBASED_SUFFIXES:
+            file.write_text(iris.rebase(file.read_text(encoding="utf-8"), base), encoding="utf-8")
 
 
 def write_outputs(result: Analysis, folder: Path) -> list[Path]:

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..namespaces import DEFAULT_BASE, ISCM, PROV, RDF, RDFS, XSD
+from ..iris import Ids
+from ..namespaces import ISCM, PROV, RDF, RDFS, XSD
 from .networks import NETWORKS
 from .pipeline import TITLES, Analysis
 
-GRAPH = DEFAULT_BASE + "graph/analysis"
-PROVENANCE = DEFAULT_BASE + "graph/provenance"
-SOURCES = (DEFAULT_BASE + "id/document/memberships", DEFAULT_BASE + "id/document/report")
+IDS = Ids()  # at the default base: the release moves everything under its own base (iris.rebase)
+GRAPH = IDS.graph("analysis")
+PROVENANCE = IDS.graph("provenance")
+SOURCES = (IDS.thing("document", "memberships"), IDS.thing("document", "report"))
 RDF_NETWORKS = (*NETWORKS, "synergy")
 
 N, L = ox.NamedNode, ox.Literal
@@ -24,8 +26,8 @@ def _t(term) -> ox.NamedNode:
 
 def _local(iri: str) -> str:
     """'https://w3id.org/iscm/id/state/ESP' -> 'state-ESP' (the path after id/, '/' as '-')."""
-    marker = "/id/"
-    path = iri.split(marker, 1)[1] if marker in iri else iri.rstrip("/").rsplit("/", 1)[-1]
+    thing = IDS.split(iri)
+    path = f"{thing.kind}/{thing.key}" if thing else iri.rstrip("/").rsplit("/", 1)[-1]
     return path.replace("/", "-")
 
 
@@ -34,16 +36,15 @@ def _key(iri: str) -> str:
 
 
 class _Writer:
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.graph = N(base + "graph/analysis")
+    def __init__(self) -> None:
+        self.graph = N(GRAPH)
         self.quads: list[ox.Quad] = []
 
     def add(self, s: ox.NamedNode, p, o) -> None:
         self.quads.append(ox.Quad(s, _t(p), o, self.graph))
 
     def node(self, path: str, cls, label: str) -> ox.NamedNode:
-        iri = N(f"{self.base}id/analysis/{path}")
+        iri = N(IDS.thing("analysis", path))
         self.add(iri, RDF.type, _t(cls))
         self.add(iri, RDFS.label, L(label, language="en"))
         return iri
@@ -62,9 +63,9 @@ def _bool(value: bool) -> ox.Literal:
     return L("true" if value else "false", datatype=_t(XSD.boolean))
 
 
-def analysis_quads(result: Analysis, base: str = DEFAULT_BASE) -> list[ox.Quad]:
+def analysis_quads(result: Analysis) -> list[ox.Quad]:
     """All quads of the analysis graph plus its provenance, sorted and without duplicates."""
-    w = _Writer(base)
+    w = _Writer()
     facts = result.facts
     for name in RDF_NETWORKS:
         G = result.networks[name]
@@ -103,7 +104,7 @@ def analysis_quads(result: Analysis, base: str = DEFAULT_BASE) -> list[ox.Quad]:
                 w.add(metric, ISCM.iscmMemberships, _int(members))
     _pairs(w, result)
     _regional(w, result)
-    _provenance(w, base)
+    _provenance(w)
     unique = {str(q): q for q in w.quads}
     return [unique[k] for k in sorted(unique)]
 
@@ -111,7 +112,7 @@ def analysis_quads(result: Analysis, base: str = DEFAULT_BASE) -> list[ox.Quad]:
 def _pairs(w: _Writer, result: Analysis) -> None:
     S = result.networks["synergy"]
     facts = result.facts
-    net = N(f"{w.base}id/analysis/network/synergy")
+    net = N(IDS.thing("analysis", "network/synergy"))
     ranks = {frozenset((row["a"], row["b"])): row["rank"] for row in result.tables["candidate_synergies"]}
     named = {frozenset((row["a"], row["b"])) for row in result.tables["named_overlaps"]}
     members_of = {n: set(S_) for n, S_ in _members(result).items()}
@@ -172,14 +173,13 @@ def _regional(w: _Writer, result: Analysis) -> None:
                 w.add(node, ISCM.sharedMember, N(s))
 
 
-def _provenance(w: _Writer, base: str) -> None:
-    graph = N(base + "graph/analysis")
-    prov = N(base + "graph/provenance")
+def _provenance(w: _Writer) -> None:
+    graph, prov = N(GRAPH), N(PROVENANCE)
     for s, p, o in [
         (graph, RDF.type, _t(ISCM.FactGraph)),
         (graph, RDFS.label, L("Network analysis: metrics, overlaps and synergy scores derived from the facts "
                               "(iscm_kg.analysis)", language="en")),
-        *[(graph, PROV.wasDerivedFrom, N(source.replace(DEFAULT_BASE, base))) for source in SOURCES],
+        *[(graph, PROV.wasDerivedFrom, N(source)) for source in SOURCES],
     ]:
         w.quads.append(ox.Quad(s, _t(p), o, prov))
 

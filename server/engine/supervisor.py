@@ -30,8 +30,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from iscm_kg.settings import load_config
+
 from ..backends import Backend, BackendUnavailable, create_backend
-from ..config import load_config
 from ..results import Spool
 from . import lanes, process, sandbox
 from .admission import Actions, Job, LongQueries

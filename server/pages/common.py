@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from iscm_kg.iris import VOCABULARIES, Ids, ontology, prefixes, shorten, sparql_prologue
+
 from ..linked_data import base_iri, select
-from .queries_sparql import NS, labels_query, prologue
+from .queries_sparql import labels_query
 
 # A result row as SPARQL JSON bindings: {var: {"type", "value", "datatype"?, "xml:lang"?}}.
 Row = dict[str, dict[str, str]]
@@ -30,7 +32,7 @@ LABEL_CHUNK = 400
 
 def q(query: str) -> list[Row]:
     """Rows of a SELECT run with the usual prefixes."""
-    return select(prologue(base_iri()) + query)
+    return select(sparql_prologue(base_iri()) + query)
 
 
 def val(row: Row, name: str) -> str | None:
@@ -41,26 +43,21 @@ def val(row: Row, name: str) -> str | None:
 
 def ontology_ns() -> str:
     """The namespace of the ontology (``iscm:``) under the served base."""
-    return base_iri() + "ontology#"
+    return ontology(base_iri())
 
 
 def expand(names: list[str]) -> list[str]:
-    """Full IRIs of prefixed names (``iscm:`` or a prefix of NS)."""
-    out = []
-    for name in names:
-        prefix, local = name.split(":", 1)
-        out.append((ontology_ns() if prefix == "iscm" else NS[prefix]) + local)
-    return out
+    """Full IRIs of prefixed names (``iscm:`` or a prefix of iris.prefixes)."""
+    known = prefixes(base_iri())
+    return [known[prefix] + local for prefix, _, local in (name.partition(":") for name in names)]
 
 
 def short(iri: str) -> str:
     """A readable fallback name for an IRI: a prefixed name or its last segment."""
     base = base_iri()
-    if iri.startswith(base + "ontology#"):
-        return "iscm:" + iri.split("#", 1)[1]
-    for prefix, ns in NS.items():
-        if iri.startswith(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
+    name = shorten(iri, {"iscm": ontology(base), **VOCABULARIES})
+    if name != iri:
+        return name
     if iri.startswith(base):
         return iri[len(base) :]
     return iri
@@ -83,7 +80,5 @@ def labels(iris: Iterable[str]) -> dict[str, str]:
 
 def kind_of(iri: str) -> str | None:
     """The kind of a thing from its IRI: ``{base}id/{kind}/{key}``."""
-    base = base_iri() + "id/"
-    if not iri.startswith(base):
-        return None
-    return iri[len(base) :].split("/", 1)[0]
+    thing = Ids(base_iri()).split(iri)
+    return thing.kind if thing else None

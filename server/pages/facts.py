@@ -6,8 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from iscm_kg.iris import VOCABULARIES
+
 from .common import Row, ontology_ns, q, short, val
-from .queries_sparql import NS, facts_query, incoming_query, memberships_query
+from .queries_sparql import facts_query, incoming_query, memberships_query
 
 # Role shortcuts (iscm:memberOf etc.): the memberships table shows them with their details, so fact
 # sheets leave them out.
@@ -82,7 +84,7 @@ def incoming(iri: str, limit: int = 500) -> list[Row]:
 
 
 def is_membership_link(row: Row) -> bool:
-    return (val(row, "p") or "") == NS["org"] + "member"
+    return (val(row, "p") or "") == VOCABULARIES["org"] + "member"
 
 
 def memberships(subject: str, side: str) -> list[dict[str, Any]]:

@@ -10,27 +10,7 @@ import pyoxigraph as ox
 
 from ..sparql_text import iri_term
 
-NS = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dct": "http://purl.org/dc/terms/",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
 ISCM_TYPES = ("RegionalConsultativeProcess", "InterregionalForum", "GlobalProcess", "ISCM")
-
-
-def prologue(base: str) -> str:
-    """PREFIX lines for NS, and ``iscm:`` for the ontology under ``base``."""
-    lines = [f"PREFIX {k}: <{v}>" for k, v in NS.items()]
-    lines.append(f"PREFIX iscm: <{base}ontology#>")
-    return "\n".join(lines) + "\n"
-
-
 
 
 def sparql_string(text: str) -> str:

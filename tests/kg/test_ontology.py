@@ -53,3 +53,22 @@ def test_data_uses_only_defined_terms(store):
             if isinstance(term, ox.NamedNode) and term.value.startswith(NS):
                 used.add(term.value)
     assert used - defined == set()
+
+
+def test_the_iri_module_matches_the_ontology_and_the_data(store):
+    """iscm_kg.iris is the one place of IRIs: its ontology namespace is the one the ontology declares, every
+    kind it names a prefix for has things in the release, and an IRI goes back to its kind and key."""
+    from iscm_kg import iris
+
+    graph = ox.Store()
+    graph.load(path=str(ONTOLOGY / "iscm.ttl"), format=ox.RdfFormat.TURTLE)
+    declared = {q.subject.value for q in graph.quads_for_pattern(
+        None, ox.NamedNode(iris.VOCABULARIES["rdf"] + "type"), ox.NamedNode(iris.VOCABULARIES["owl"] + "Ontology"))}
+    assert declared == {iris.DEFAULT_BASE + "ontology"} and iris.ontology() == iris.DEFAULT_BASE + "ontology#"
+    for kind in iris.THING_PREFIXES:
+        assert bool(store.query(f"ASK {{ ?s ?p ?o FILTER STRSTARTS(STR(?s), {ox.Literal(iris.Ids().scheme(kind))}) }}")), kind
+    ids = iris.Ids("http://example.org/kg/")
+    assert ids.split("http://example.org/kg/id/membership/bali/state-AUS/member") == ("membership", "bali/state-AUS/member")
+    assert ids.split(iris.DEFAULT_BASE + "id/state/ESP") is None and ids.split("http://example.org/kg/id/x") is None
+    assert ids.namespace("http://example.org/kg/graph/memberships/1") == "http://example.org/kg/graph/"
+    assert iris.rebase(f"<{iris.DEFAULT_BASE}id/state/ESP> .", "http://example.org/kg/") == "<http://example.org/kg/id/state/ESP> ."

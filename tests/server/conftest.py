@@ -153,7 +153,8 @@ def start_ours(
     command = [
         sys.executable,
         "-m",
-        "server.serve",
+        "iscm_kg.cli",
+        "serve",
         "--host",
         "127.0.0.1",
         "--port",

@@ -75,3 +75,18 @@ def test_another_base_iri_maps_onto_our_host(other_base_site: Server) -> None:
     assert "/page/id/state/AUS" in page and OTHER_BASE + "id/mechanism/bali" in page
     ontology = requests.get(f"{url}/ontology.html", timeout=60)
     assert ontology.status_code == 200 and 'id="ISCM"' in ontology.text
+
+
+def test_another_base_iri_reaches_the_analysis_and_the_network_files(other_base_site: Server) -> None:
+    """The build analyses the graph at the default base and moves everything under the release's base in one place:
+    the analysis graph, the network files and the dumps all name the other base, none the default."""
+    url = other_base_site.url
+    ask = requests.get(f"{url}/sparql", params={"query": f"ASK {{ GRAPH <{OTHER_BASE}graph/analysis> {{ "
+                                                          f"?pair a <{OTHER_BASE}ontology#ISCMPair> }} }}"},
+                       headers={"Accept": "application/sparql-results+json"}, timeout=60).json()
+    assert ask["boolean"] is True
+    network = requests.get(f"{url}/api/networks/shared_membership", timeout=60).json()
+    ids = [node["data"]["id"] if "data" in node else node["id"] for node in network["nodes"]]
+    assert len(ids) >= 30 and all(i.startswith(OTHER_BASE + "id/") for i in ids), ids[:3]
+    dump = requests.get(f"{url}/download/iscm-kg.nq", timeout=120).text
+    assert "w3id.org/iscm" not in dump and f"<{OTHER_BASE}graph/analysis>" in dump
