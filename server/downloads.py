@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +21,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from .engine.store import EngineStore
-from .linked_data import choose_representation, not_found_response, rdf_response
-from .release_info import release_dir
+from .linked_data import not_found_response, rdf_response
+from .negotiation import choose_representation
+from .release_info import parsed, release_dir
 
 bp = Blueprint("downloads", __name__)
 
@@ -62,25 +62,6 @@ def dated_name(name: str) -> str:
     return f"{stem}-{date}{dot}{ext}"
 
 
-_CACHE: dict[str, Any] = {}
-_LOCK = threading.Lock()
-
-
-def _cached(kind: str, path: Path, load: Any) -> Any:
-    """Parse a release file once per file version (path, size, mtime)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return load(None)
-    key = f"{kind}:{path}:{stat.st_size}:{stat.st_mtime_ns}"
-    with _LOCK:
-        if key not in _CACHE:
-            for old in [k for k in _CACHE if k.startswith(kind + ":")]:
-                del _CACHE[old]
-            _CACHE[key] = load(path)
-        return _CACHE[key]
-
-
 def _parse_turtle(path: Path | None) -> list[ox.Triple]:
     if path is None:
         return []
@@ -89,7 +70,7 @@ def _parse_turtle(path: Path | None) -> list[ox.Triple]:
 
 def void_triples() -> list[ox.Triple]:
     """The VoID + DCAT description of the release (void.ttl)."""
-    return _cached("void", release_dir() / "void.ttl", _parse_turtle)
+    return parsed("void", release_dir() / "void.ttl", _parse_turtle)
 
 
 def checksums() -> dict[str, str]:
@@ -104,11 +85,11 @@ def checksums() -> dict[str, str]:
                     sums[name.strip()] = digest.strip()
         return sums
 
-    sums = _cached("sums", release_dir() / "SHA256SUMS", load)
+    sums = parsed("sums", release_dir() / "SHA256SUMS", load)
     for name in DUMPS:
         path = release_dir() / name
         if name not in sums and path.exists():
-            sums[name] = _cached(f"sha-{name}", path, lambda p: hashlib.sha256(p.read_bytes()).hexdigest())
+            sums[name] = parsed(f"sha-{name}", path, lambda p: hashlib.sha256(p.read_bytes()).hexdigest())
     return sums
 
 
@@ -161,7 +142,7 @@ def validation_results() -> list[dict[str, str]]:
         ]
         return sorted(out, key=lambda r: (order.get(r["severity"], 3), r["focus"], r["message"]))
 
-    return _cached("validation", release_dir() / "validation-report.ttl", load)
+    return parsed("validation", release_dir() / "validation-report.ttl", load)
 
 
 # --- routes --------------------------------------------------------------------------------------------

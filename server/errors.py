@@ -10,9 +10,9 @@ import json
 import logging
 
 from flask import Flask, Response, request
-from werkzeug.datastructures import MIMEAccept
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import parse_accept_header
+
+from .negotiation import best_offer
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ _TITLES = {
 def render_error(status: int, message: str, parameter: str | None, accept: str | None) -> tuple[bytes, str]:
     """The body and Content-Type of an error: problem JSON if the client prefers JSON, else text."""
     title = _TITLES.get(status, "Error")
-    best = parse_accept_header(accept, MIMEAccept).best_match(_ERROR_TYPES) if accept else None
+    best = best_offer(accept, _ERROR_TYPES) if accept else None
     if best in ("application/problem+json", "application/json"):
         problem: dict[str, object] = {"type": "about:blank", "title": title, "status": status, "detail": message}
         if parameter:

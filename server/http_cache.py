@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import format_datetime
 from functools import lru_cache
+
+from cachetools import LRUCache
+from werkzeug.http import parse_date, parse_etags, unquote_etag
 
 
 @dataclass(frozen=True)
@@ -45,57 +47,36 @@ def http_date(moment: datetime) -> str:
 def not_modified(
     if_none_match: str | None, if_modified_since: str | None, etag: str | None, last_modified: datetime | None
 ) -> bool:
-    """True if the client's validators show its copy is current (RFC 9110 section 13.2.2)."""
+    """True if the client's validators show its copy is current (RFC 9110 section 13.2.2: If-None-Match, weak
+    comparison, wins over If-Modified-Since), parsed by werkzeug.http."""
     if if_none_match:
-        if etag is None:
-            return False
-        if if_none_match.strip() == "*":
-            return True
-        opaque = etag[2:] if etag.startswith("W/") else etag
-        for candidate in if_none_match.split(","):
-            candidate = candidate.strip()
-            if candidate.startswith("W/"):
-                candidate = candidate[2:]
-            if candidate == opaque:
-                return True
-        return False
+        return etag is not None and parse_etags(if_none_match).contains_weak(unquote_etag(etag)[0])
     if if_modified_since and last_modified is not None:
-        try:
-            since = parsedate_to_datetime(if_modified_since)
-        except (TypeError, ValueError):
-            return False
-        if since.tzinfo is None:
-            return False
-        return last_modified <= since
+        since = parse_date(if_modified_since)
+        return since is not None and last_modified <= since
     return False
 
 
 class ResultCache:
-    """A thread-safe LRU of small serialized results."""
+    """A thread-safe LRU (cachetools) of small serialized results."""
 
     def __init__(self, max_entries: int, max_bytes_per_entry: int) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes_per_entry
-        self._entries: OrderedDict[str, CachedResult] = OrderedDict()
+        self._entries: LRUCache[str, CachedResult] = LRUCache(maxsize=max(max_entries, 1))
         self._lock = threading.Lock()
 
     def get(self, key: str) -> CachedResult | None:
         if self.max_entries <= 0:
             return None
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                self._entries.move_to_end(key)
-            return entry
+            return self._entries.get(key)
 
     def put(self, key: str, entry: CachedResult) -> None:
         if self.max_entries <= 0 or len(entry.body) > self.max_bytes:
             return
         with self._lock:
             self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:

@@ -26,9 +26,8 @@ import threading
 from collections.abc import Callable
 
 import pyoxigraph as ox
+from cachetools import LRUCache, cached
 from flask import Blueprint, Response, current_app, redirect, render_template, request
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
 from iscm_kg import iris
 from iscm_kg.iris import DEFAULT_BASE
@@ -37,7 +36,7 @@ from . import jsonld
 from .engine.store import EngineStore
 from .errors import ProtocolError, error_response
 from .http_cache import etag_for, http_date, not_modified, request_key
-from .negotiation import BY_KEY, RDF
+from .negotiation import BY_KEY, HTML, PAGE_OR_DOCUMENT, RDF, choose_representation
 from .sparql_text import iri_term
 
 bp = Blueprint("linked_data", __name__)
@@ -50,19 +49,6 @@ ORG = "http://www.w3.org/ns/org#"
 # Document suffix -> serialization (the keys of negotiation.RDF_FORMATS).
 SUFFIXES: dict[str, str] = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
 SUFFIX_OF: dict[str, str] = {v: k for k, v in SUFFIXES.items()}
-HTML = "html"
-# What a dereferenced IRI offers, in order of preference on a tie (browsers' */* gets the page).
-_OFFERED: tuple[tuple[str, str], ...] = (
-    ("text/html", HTML),
-    ("application/xhtml+xml", HTML),
-    ("text/turtle", "turtle"),
-    ("application/x-turtle", "turtle"),
-    ("application/ld+json", "jsonld"),
-    ("application/n-triples", "ntriples"),
-    ("application/rdf+xml", "rdfxml"),
-    ("text/n3", "turtle"),
-    ("application/json", "jsonld"),
-)
 # Links pointing at one thing that a document lists at most (a source document is cited ~2,000 times).
 MAX_INCOMING = 2000
 
@@ -229,17 +215,6 @@ def ontology_triples() -> list[ox.Triple]:
 # --- negotiation ---------------------------------------------------------------------------------------
 
 
-def choose_representation(accept: str | None) -> str | None:
-    """``html`` or a document format key for an Accept header; None if nothing offered fits."""
-    if not accept or not accept.strip():
-        return HTML
-    parsed = MIMEAccept([(value.split(";", 1)[0].strip(), q) for value, q in parse_accept_header(accept, MIMEAccept)])
-    best = parsed.best_match([media for media, _ in _OFFERED])
-    if best is None:
-        return None
-    return dict(_OFFERED)[best]
-
-
 def wants_html() -> bool:
     """True if the client would rather read a page than plain text (for error answers)."""
     accept = request.headers.get("Accept", "")
@@ -258,7 +233,7 @@ def not_found_response(iri: str | None = None, message: str | None = None) -> Re
 
 
 def _not_acceptable() -> Response:
-    offered = ", ".join(dict.fromkeys(media for media, _ in _OFFERED))
+    offered = ", ".join(PAGE_OR_DOCUMENT)
     return error_response(406, f"no representation fits the Accept header; this IRI offers: {offered}")
 
 
@@ -391,20 +366,14 @@ def ontology_document(suffix: str) -> Response:
     return rdf_response(ontology_triples, SUFFIXES[suffix])
 
 
-_ONTOLOGY_HTML: dict[str, str] = {}
-_ONTOLOGY_LOCK = threading.Lock()
-
-
 def ontology_html() -> str:
-    """The ontology's documentation, generated once per dataset version with pyLODE."""
-    key = str(store().version.tag) + base_iri()
-    with _ONTOLOGY_LOCK:
-        cached = _ONTOLOGY_HTML.get(key)
-        if cached is None:
-            cached = _render_ontology(serialize(ontology_triples(), "turtle"))
-            _ONTOLOGY_HTML.clear()
-            _ONTOLOGY_HTML[key] = cached
-    return cached
+    """The ontology's documentation, generated once per dataset version and base with pyLODE."""
+    return _ontology_html(str(store().version.tag), base_iri())
+
+
+@cached(LRUCache(maxsize=2), lock=threading.Lock())
+def _ontology_html(_version: str, _base: str) -> str:  # the arguments are the cache key
+    return _render_ontology(serialize(ontology_triples(), "turtle"))
 
 
 def _render_ontology(turtle: bytes) -> str:

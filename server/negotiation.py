@@ -142,6 +142,38 @@ def known_format_value(value: str) -> bool:
     return value in _FORMAT_NAMES or "/" in value
 
 
+def best_offer(accept: str | None, offered: list[str]) -> str | None:
+    """The offered media type an Accept header prefers most (werkzeug's MIMEAccept; media type parameters other
+    than q, such as charset=utf-8, select nothing here); None if none fits."""
+    parsed = MIMEAccept(
+        [(value.split(";", 1)[0].strip(), quality) for value, quality in parse_accept_header(accept, MIMEAccept)]
+    )
+    return parsed.best_match(offered)
+
+
+HTML = "html"
+# What a dereferenced IRI offers, in order of preference on a tie (browsers' */* gets the page).
+PAGE_OR_DOCUMENT: dict[str, str] = {
+    "text/html": HTML,
+    "application/xhtml+xml": HTML,
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/ld+json": "jsonld",
+    "application/n-triples": "ntriples",
+    "application/rdf+xml": "rdfxml",
+    "text/n3": "turtle",
+    "application/json": "jsonld",
+}
+
+
+def choose_representation(accept: str | None) -> str | None:
+    """``html`` or a document format key (of RDF formats) for an Accept header; None if nothing offered fits."""
+    if not accept or not accept.strip():
+        return HTML
+    best = best_offer(accept, list(PAGE_OR_DOCUMENT))
+    return PAGE_OR_DOCUMENT[best] if best else None
+
+
 @lru_cache(maxsize=2048)
 def choose(kind: str, accept: str | None, format_param: str | None = None) -> Format | None:
     """The format for a result of ``kind`` given the Accept header and a format/output parameter."""
@@ -155,10 +187,6 @@ def choose(kind: str, accept: str | None, format_param: str | None = None) -> Fo
         accept = format_param
     if not accept or not accept.strip():
         return candidates[0]
-    # Media type parameters other than q (e.g. charset=utf-8) do not select anything here.
-    parsed = MIMEAccept(
-        [(value.split(";", 1)[0].strip(), quality) for value, quality in parse_accept_header(accept, MIMEAccept)]
-    )
     offered: list[str] = []
     owner: dict[str, Format] = {}
     for fmt in candidates:
@@ -166,7 +194,7 @@ def choose(kind: str, accept: str | None, format_param: str | None = None) -> Fo
             if media_type not in owner:
                 owner[media_type] = fmt
                 offered.append(media_type)
-    best = parsed.best_match(offered)
+    best = best_offer(accept, offered)
     return owner[best] if best else None
 
 

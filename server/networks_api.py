@@ -19,20 +19,17 @@ Everything is read from the release's files (never from data/); the release fold
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, send_from_directory
 
 from .errors import error_response
-from .release_info import release_dir
+from .release_info import parsed, release_dir
 
 bp = Blueprint("networks_api", __name__)
 
 MECHANISM_TYPES = {"rcp", "irf", "global", "other", "mechanism"}
-_CACHE: dict[Path, tuple[float, Any]] = {}
-_LOCK = threading.Lock()
 
 
 def networks_dir() -> Path:
@@ -41,16 +38,14 @@ def networks_dir() -> Path:
 
 
 def load_json(path: Path) -> Any:
-    """A JSON file, parsed once per modification time."""
-    mtime = path.stat().st_mtime
-    with _LOCK:
-        cached = _CACHE.get(path)
-        if cached and cached[0] == mtime:
-            return cached[1]
-    data = json.loads(path.read_text(encoding="utf-8"))
-    with _LOCK:
-        _CACHE[path] = (mtime, data)
-    return data
+    """A JSON file of the release, parsed once per version of it (FileNotFoundError when missing)."""
+    return parsed("json", path, _read_json)
+
+
+def _read_json(path: Path | None) -> Any:
+    if path is None:
+        raise FileNotFoundError("no such file in the release")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 class Unavailable(Exception):

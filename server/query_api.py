@@ -26,8 +26,8 @@ from iscm_kg.querying import QueryFile, all_queries
 from . import networks_api, sparql_text
 from .engine.store import Result
 from .errors import error_response
-from .linked_data import base_iri, choose_representation, not_found_response, page_href, store
-from .negotiation import BY_KEY, RDF, RESULTS, Format
+from .linked_data import base_iri, not_found_response, page_href, store
+from .negotiation import BY_KEY, RDF, RESULTS, Format, best_offer, choose_representation
 
 bp = Blueprint("query_api", __name__)
 
@@ -128,12 +128,11 @@ def _output_format() -> str | None:
     param = (request.args.get("format") or "").strip().lower()
     if param:
         return FORMATS.get(param)
-    accept = request.accept_mimetypes
-    if not accept or not request.headers.get("Accept"):
+    accept = request.headers.get("Accept")
+    if not accept or not accept.strip():
         return "json"
-    best = accept.best_match(
-        ["application/json", "text/csv", "application/sparql-results+json", "text/tab-separated-values", "*/*"]
-    )
+    best = best_offer(accept, ["application/json", "text/csv", "application/sparql-results+json",
+                               "text/tab-separated-values", "*/*"])
     return {
         "application/json": "json",
         "text/csv": "csv",

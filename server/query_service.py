@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import re
 import threading
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+
+from cachetools import LRUCache
 
 from .backends import Dataset
 from .batched_metrics import Batched
@@ -67,15 +68,12 @@ class _Remembered:
     """A small thread-safe LRU set (of this process's string hashes)."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[int, None] = OrderedDict()
+        self._items: LRUCache[int, None] = LRUCache(maxsize=size)
         self._lock = threading.Lock()
 
     def add(self, key: int) -> None:
         with self._lock:
             self._items[key] = None
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
 
     def __contains__(self, key: int) -> bool:
         return key in self._items

@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
+
+from cachetools import LRUCache
 
 
 @dataclass
@@ -27,6 +31,27 @@ def release_dir() -> Path:
 
     store = current_app.extensions["iscm_store"]
     return store.dist or Path(current_app.config.get("DIST") or "dist").resolve()
+
+
+_FILES: LRUCache[tuple[str, str, int, int], Any] = LRUCache(maxsize=64)
+_FILES_LOCK = threading.Lock()
+
+
+def parsed(kind: str, path: Path, load: Callable[[Path | None], Any]) -> Any:
+    """A release file read by ``load`` once per version of it (path, size, modification time); ``load(None)`` when
+    it is missing. ``kind`` names what ``load`` makes of the file."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return load(None)
+    key = (kind, str(path), stat.st_size, stat.st_mtime_ns)
+    with _FILES_LOCK:
+        if key in _FILES:
+            return _FILES[key]
+    value = load(path)
+    with _FILES_LOCK:
+        _FILES[key] = value
+    return value
 
 
 def read_build_info(dist: Path | None) -> dict[str, Any]:
