@@ -49,8 +49,11 @@ build: setup
 run: build debs-run
 	$(VENV)/bin/iscm-kg serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
+# ruff, and the layering of the code (.importlinter: route modules over a library layer; the build never
+# imports the server)
 lint: setup
 	$(VENV)/bin/ruff check iscm_kg server tests benchmarks
+	$(VENV)/bin/lint-imports --no-cache
 
 test: setup debs-test lint
 	$(VENV)/bin/pytest -q

@@ -32,10 +32,11 @@ class QueryFile:
     params: dict[str, tuple[str, str]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
 
-    def bind(self, values: dict[str, str]) -> str:
+    def bind(self, values: dict[str, str | list[str]]) -> str:
         """The query with each parameter bound: `VALUES ?name { value }` inserted after the first `{` of
-        WHERE. Each value is checked and written by pyoxigraph as an RDF term (an IRI, a string literal, a
-        number), so that no value can change the query's structure."""
+        WHERE (a list parameter, of type `iris` or `strings`, takes a list: one row per value). Each value is
+        checked and written by pyoxigraph as an RDF term (an IRI, a string literal, a number), so that no value
+        can change the query's structure."""
         unknown = set(values) - set(self.params)
         if unknown:
             raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}; "
@@ -44,7 +45,13 @@ class QueryFile:
         clauses = []
         for name, value in merged.items():
             kind = self.params[name][0]
-            clauses.append(f"VALUES ?{name} {{ {_term(name, kind, value)} }}")
+            if kind in LIST_KINDS:
+                terms = [_term(name, LIST_KINDS[kind], item) for item in ([value] if isinstance(value, str) else value)]
+            elif isinstance(value, str):
+                terms = [_term(name, kind, value)]
+            else:
+                raise ValueError(f"parameter {name} takes one value, not a list")
+            clauses.append(f"VALUES ?{name} {{ {' '.join(terms)} }}")
         if not clauses:
             return self.text
         match = re.search(r"WHERE\s*\{", self.text, re.IGNORECASE)
@@ -54,6 +61,7 @@ class QueryFile:
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+LIST_KINDS = {"iris": "iri", "strings": "string"}  # list parameters and the kind of each value
 
 
 def _term(name: str, kind: str, value: str) -> str:

@@ -73,6 +73,9 @@ def create_app(config: Mapping[str, Any] | None, store: EngineStore, cache: Resu
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["iscm_store"] = store
     app.extensions["iscm_result_cache"] = cache or ResultCache(0, 0)
+    from . import networks_api
+
+    app.extensions["iscm_openapi_paths"] = [networks_api.openapi_paths]  # documented by /api/openapi.json
 
     register_error_handlers(app)
     for blueprint in BLUEPRINTS():

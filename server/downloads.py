@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Response, abort, render_template, request, send_file
 
-from .engine.store import EngineStore
-from .linked_data import not_found_response, rdf_response
+from .dataset import build_info, not_found_response, rdf_response, void_triples
 from .negotiation import choose_representation
 from .release_info import parsed, release_dir
 
@@ -43,11 +42,6 @@ DATED = re.compile(r"^(?P<stem>[\w-]+?)-(?P<date>\d{4}-\d{2}-\d{2})(?P<ext>\.[\w
 SH = "http://www.w3.org/ns/shacl#"
 
 
-def build_info() -> dict[str, Any]:
-    store: EngineStore = current_app.extensions["iscm_store"]
-    return dict(store.info)
-
-
 def build_date() -> str | None:
     built = build_info().get("built_at")
     return str(built)[:10] if built else None
@@ -60,17 +54,6 @@ def dated_name(name: str) -> str:
         return name
     stem, dot, ext = name.partition(".")
     return f"{stem}-{date}{dot}{ext}"
-
-
-def _parse_turtle(path: Path | None) -> list[ox.Triple]:
-    if path is None:
-        return []
-    return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
-
-
-def void_triples() -> list[ox.Triple]:
-    """The VoID + DCAT description of the release (void.ttl)."""
-    return parsed("void", release_dir() / "void.ttl", _parse_turtle)
 
 
 def checksums() -> dict[str, str]:

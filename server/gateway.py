@@ -28,17 +28,18 @@ from granian.rsgi import ProtocolClosed as RSGIProtocolClosed
 from iscm_kg.settings import load_config
 
 from .access_log import AccessLog
+from .auth import require_update_rights
 from .cors import COMMON_HEADERS, PREFLIGHT_HEADERS
 from .engine import wire
 from .engine.client import Engines
 from .engine.store import EngineStore
 from .errors import ProtocolError, render_error
 from .http_cache import ResultCache
-from .ops import RequestMetrics
+from .metrics import RequestMetrics
 from .query_service import Answer, QueryRequest, QueryService
 from .release_info import Versions
 from .results import CHUNK, Spool
-from .sparql_protocol import HttpRequest, UpdateRequest, only_query, parse, require_update_rights
+from .sparql_protocol import HttpRequest, UpdateRequest, only_query, parse
 from .wsgi_bridge import WsgiBridge
 
 log = logging.getLogger(__name__)

@@ -15,12 +15,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from . import negotiation
+from .auth import require_update_rights
 from .backends import BadData, parse_rdf
 from .engine.store import EngineStore
 from .errors import ProtocolError
 from .http_cache import etag_for, http_date, not_modified, request_key
-from .ops import UPDATES
-from .sparql_protocol import require_update_rights
+from .metrics import UPDATES
 
 bp = Blueprint("graph_store", __name__)
 _METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]

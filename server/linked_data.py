@@ -20,216 +20,44 @@ IRIs under the configured base (the release's ``base_iri``) map onto this host: 
 
 from __future__ import annotations
 
-import json
 import re
 import threading
-from collections.abc import Callable
 
-import pyoxigraph as ox
 from cachetools import LRUCache, cached
-from flask import Blueprint, Response, current_app, redirect, render_template, request
+from flask import Blueprint, Response, redirect, request
 
-from iscm_kg import iris
-from iscm_kg.iris import DEFAULT_BASE
-
-from . import jsonld
-from .engine.store import EngineStore
-from .errors import ProtocolError, error_response
-from .http_cache import etag_for, http_date, not_modified, request_key
-from .negotiation import BY_KEY, HTML, PAGE_OR_DOCUMENT, RDF, choose_representation
-from .sparql_text import iri_term
+from .dataset import (
+    base_iri,
+    cache_validators,
+    describe,
+    exists,
+    not_found_response,
+    ontology_triples,
+    rdf_response,
+    serialize,
+    store,
+)
+from .errors import error_response
+from .negotiation import HTML, PAGE_OR_DOCUMENT, choose_representation
 
 bp = Blueprint("linked_data", __name__)
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-ORG = "http://www.w3.org/ns/org#"
 
 # Document suffix -> serialization (the keys of negotiation.RDF_FORMATS).
 SUFFIXES: dict[str, str] = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
 SUFFIX_OF: dict[str, str] = {v: k for k, v in SUFFIXES.items()}
-# Links pointing at one thing that a document lists at most (a source document is cited ~2,000 times).
-MAX_INCOMING = 2000
 
 
 # --- the base IRI and its mapping onto this host -------------------------------------------------------
 
 
-def base_iri() -> str:
-    """The base IRI of the served dataset: the setting BASE_IRI (ISCM_KG_BASE), else the release's, else the default."""
-    configured = current_app.config.get("BASE_IRI")
-    if configured:
-        return str(configured)
-    return str(store().info.get("base_iri") or DEFAULT_BASE)
-
-
-def store() -> EngineStore:
-    """The dataset, through the engines (engine/store.py)."""
-    return current_app.extensions["iscm_store"]
-
-
-def prefixes() -> dict[str, str]:
-    """Prefixes for serializations and the query UI, with the served base."""
-    return iris.prefixes(base_iri())
-
-
-def local_path(iri: str) -> str | None:
-    """``/id/…`` for an IRI under the base, None for any other IRI."""
-    base = base_iri()
-    if iri.startswith(base) and len(iri) > len(base):
-        return "/" + iri[len(base) :]
-    return None
-
-
-def page_href(iri: str) -> str:
-    """Where a person reads about ``iri``: our page for IRIs under the base, the IRI itself otherwise."""
-    path = local_path(iri)
-    if path is None:
-        return iri
-    if path.startswith(("/id/", "/graph/")):
-        return "/page" + path
-    if path.startswith("/ontology#"):
-        return "/ontology.html#" + path[len("/ontology#") :]
-    if path == "/ontology" or path.startswith("/ontology/"):
-        return "/ontology.html"
-    return path
-
-
-def data_href(iri: str, suffix: str = "ttl") -> str | None:
-    """The RDF document of a thing or graph under the base (None for other IRIs)."""
-    path = local_path(iri)
-    if path is None or not path.startswith(("/id/", "/graph/")):
-        return None
-    return f"/data{path}{'index' if path.endswith('/') else ''}.{suffix}"
-
-
 # --- SPARQL through the engines (the site's lane, under the query deadline) ----------------------------
-
-
-def _result_bytes(query: str, accept: str) -> bytes:
-    try:
-        return store().query(query, accept).spool.getvalue()
-    except ProtocolError as exc:
-        if exc.status == 406:
-            raise ProtocolError(500, f"a page query did not give the expected kind of result ({accept})") from None
-        if exc.status < 500 and exc.status not in (429,):
-            raise ProtocolError(500, f"a page query failed: {exc.message}") from None
-        raise
-
-
-def select(query: str) -> list[dict[str, dict[str, str]]]:
-    """Rows of a SELECT as SPARQL JSON bindings: ``{var: {"type", "value", "datatype"?, "xml:lang"?}}``."""
-    data = json.loads(_result_bytes(query, "application/sparql-results+json"))
-    return list(data.get("results", {}).get("bindings", []))
-
-
-def ask(query: str) -> bool:
-    return bool(json.loads(_result_bytes(query, "application/sparql-results+json")).get("boolean"))
-
-
-def construct(query: str) -> list[ox.Triple]:
-    """The triples of a CONSTRUCT."""
-    data = _result_bytes(query, "application/n-triples")
-    return [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-
-
-def serialize(triples: list[ox.Triple], fmt_key: str, subject: str | None = None) -> bytes:
-    """Triples in one of the document formats, with readable prefixes where the syntax has them
-    (``subject``: what the document is about, first in JSON-LD)."""
-    fmt = BY_KEY[(RDF, fmt_key)]
-    rdf_format = fmt.ox_format
-    assert isinstance(rdf_format, ox.RdfFormat)
-    if rdf_format == ox.RdfFormat.JSON_LD and jsonld.expressible(triples):
-        # Compacted with an @context (pyoxigraph writes expanded JSON-LD only).
-        return jsonld.serialize(sorted(triples, key=str), prefixes(), base_iri(), subject)
-    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-        used = {t.predicate.value for t in triples} | {
-            t.object.value for t in triples if isinstance(t.object, ox.NamedNode)
-        }
-        wanted = {k: v for k, v in prefixes().items() if any(i.startswith(v) for i in used)}
-        return ox.serialize(sorted(triples, key=str), format=rdf_format, prefixes=wanted)
-    return ox.serialize(sorted(triples, key=str), format=rdf_format)
 
 
 # --- which IRIs exist, and what a document about one holds -------------------------------------------
 
 
-def valid_iri(iri: str) -> bool:
-    """True if ``iri`` is an IRI (a request path may hold anything)."""
-    try:
-        ox.NamedNode(iri)
-    except ValueError:
-        return False
-    return True
-
-
-def exists(iri: str) -> bool:
-    """True if the dataset (or the release's VoID) mentions ``iri`` as subject, object or graph name."""
-    if not valid_iri(iri):
-        return False
-    ref = iri_term(iri)
-    if ask(f"ASK {{ {{ {ref} ?p ?o }} UNION {{ ?s ?p {ref} }} UNION {{ GRAPH {ref} {{ ?s ?p ?o }} }} }}"):
-        return True
-    from .downloads import void_triples
-
-    return any(t.subject.value == iri for t in void_triples())
-
-
-def describe(iri: str) -> list[ox.Triple]:
-    """What a document about ``iri`` says: its own triples, labels of what it links to, incoming links
-    (at most MAX_INCOMING) with their labels, the memberships (n-ary nodes) it takes part in, and for a
-    named graph its content and provenance."""
-    ref = iri_term(iri)
-    query = f"""
-CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-  {{ {ref} ?p ?o BIND({ref} AS ?s) }}
-  UNION {{ {ref} ?x ?s . FILTER(isIRI(?s)) VALUES ?p {{ <{RDFS_LABEL}> <{SKOS_PREF}> }} ?s ?p ?o }}
-  UNION {{ {{ SELECT ?s ?p WHERE {{ ?s ?p {ref} }} LIMIT {MAX_INCOMING} }} BIND({ref} AS ?o) }}
-  UNION {{ {{ SELECT DISTINCT ?s WHERE {{ ?s ?x {ref} }} LIMIT {MAX_INCOMING} }}
-           VALUES ?p {{ <{RDFS_LABEL}> <{SKOS_PREF}> }} ?s ?p ?o }}
-  UNION {{ ?s <{ORG}organization>|<{ORG}member> {ref} . ?s a <{ORG}Membership> ; ?p ?o }}
-  UNION {{ GRAPH {ref} {{ ?s ?p ?o }} }}
-  UNION {{ {ref} <{PROV_DERIVED}> ?s . ?s ?p ?o }}
-}}"""
-    triples = set(construct(query))
-    from .downloads import void_triples
-
-    node = ox.NamedNode(iri)
-    # The dataset's own IRIs live in the VoID file: its record takes its distributions along.
-    whole = iri.startswith(base_iri() + "id/dataset/")
-    triples.update(
-        t
-        for t in void_triples()
-        if t.subject == node or t.object == node or (whole and t.subject.value.startswith(iri))
-    )
-    return sorted(triples, key=str)
-
-
-def ontology_triples() -> list[ox.Triple]:
-    """The ontology and its vocabularies (the graph ``{base}graph/ontology``)."""
-    graph = iri_term(base_iri() + "graph/ontology")
-    return construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
-
-
 # --- negotiation ---------------------------------------------------------------------------------------
-
-
-def wants_html() -> bool:
-    """True if the client would rather read a page than plain text (for error answers)."""
-    accept = request.headers.get("Accept", "")
-    return "text/html" in accept or "application/xhtml+xml" in accept
-
-
-def not_found_response(iri: str | None = None, message: str | None = None) -> Response:
-    """404 as a page for browsers, as plain text / problem JSON for programs."""
-    message = message or (f"{iri} is not in this dataset" if iri else "there is nothing at this address")
-    if wants_html() or request.path.startswith("/page/"):
-        body = render_template("not_found.html", iri=iri, message=message, path=request.path)
-        return Response(
-            body, status=404, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"}
-        )
-    return error_response(404, message)
 
 
 def _not_acceptable() -> Response:
@@ -287,34 +115,6 @@ def graph(path: str) -> Response:
 # --- RDF documents -------------------------------------------------------------------------------------
 
 
-def _validators(*parts: object) -> tuple[dict[str, str], bool]:
-    """Cache headers tied to the dataset version, and whether the client's copy is still current."""
-    version = store().version
-    if version.tag is None:
-        return {"Cache-Control": "no-cache"}, False
-    etag = etag_for(request_key(version.tag, request.path, *parts))
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
-    if version.last_modified is not None:
-        headers["Last-Modified"] = http_date(version.last_modified)
-    fresh = not_modified(
-        request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since"), etag, version.last_modified
-    )
-    return headers, fresh
-
-
-def rdf_response(
-    triples_of: Callable[[], list[ox.Triple]], fmt_key: str, negotiated: bool = False, subject: str | None = None
-) -> Response:
-    headers, fresh = _validators(fmt_key)
-    if negotiated:
-        headers["Vary"] = "Accept"
-    if fresh:
-        return Response(status=304, headers=headers)
-    body = serialize(triples_of(), fmt_key, subject)
-    fmt = BY_KEY[(RDF, fmt_key)]
-    return Response(body, content_type=fmt.content_type, headers=headers)
-
-
 @bp.route("/data/<path:path>")
 def document(path: str) -> Response:
     stem, fmt_key = _split_suffix(path)
@@ -357,7 +157,7 @@ def ontology(version: str | None = None) -> Response:
 @bp.route("/ontology.<suffix>")
 def ontology_document(suffix: str) -> Response:
     if suffix == "html":
-        headers, fresh = _validators("html")
+        headers, fresh = cache_validators("html")
         if fresh:
             return Response(status=304, headers=headers)
         return Response(ontology_html(), content_type="text/html; charset=utf-8", headers=headers)

@@ -20,13 +20,12 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from iscm_kg.paths import QUERIES
-from iscm_kg.querying import QueryFile, all_queries
+from iscm_kg.querying import QueryFile
 
-from . import networks_api, sparql_text
+from . import sparql_text
+from .dataset import base_iri, not_found_response, page_href, query_files, short, store
 from .engine.store import Result
 from .errors import error_response
-from .linked_data import base_iri, not_found_response, page_href, store
 from .negotiation import BY_KEY, RDF, RESULTS, Format, best_offer, choose_representation
 
 bp = Blueprint("query_api", __name__)
@@ -47,12 +46,6 @@ NUMERIC = {
     "http://www.w3.org/2001/XMLSchema#float",
     "http://www.w3.org/2001/XMLSchema#nonNegativeInteger",
 }
-
-
-def query_files() -> dict[str, QueryFile]:
-    """The query files of queries/, by name (read on each call: they may change while we run)."""
-    folder = QUERIES
-    return all_queries(folder) if folder.is_dir() else {}
 
 
 def describe_query(qf: QueryFile) -> dict[str, Any]:
@@ -284,7 +277,8 @@ def openapi_document() -> dict[str, Any]:
                 },
             }
         }
-    paths.update(networks_api.openapi_paths(error))
+    for more in current_app.extensions.get("iscm_openapi_paths", ()):  # the other APIs' paths (create_app)
+        paths.update(more(error))
     return {
         "openapi": "3.1.0",
         "info": {
@@ -369,7 +363,5 @@ def _cell(term: dict[str, str] | None) -> dict[str, str] | None:
     if term is None:
         return None
     if term.get("type") == "uri":
-        from .pages.common import short
-
         return {"href": page_href(term["value"]), "text": short(term["value"])}
     return {"text": term.get("value", "")}

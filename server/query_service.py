@@ -33,8 +33,8 @@ from .engine.store import spool_of
 from .engine.table import client_key
 from .errors import ProtocolError
 from .http_cache import CachedResult, ResultCache, etag_for, http_date, not_modified, request_key
+from .metrics import CACHE_HITS, CACHE_MISSES, NOT_MODIFIED, QUERIES, ROWS_CAPPED, TIMEOUTS, UPDATES
 from .negotiation import BY_KEY
-from .ops import CACHE_HITS, CACHE_MISSES, NOT_MODIFIED, QUERIES, ROWS_CAPPED, TIMEOUTS, UPDATES
 from .release_info import Versions
 from .results import Spool
 

@@ -12,8 +12,7 @@ from flask import Blueprint, Response, render_template, send_file
 
 from iscm_kg import vendor
 
-from .linked_data import base_iri, not_found_response, prefixes
-from .query_api import query_files
+from .dataset import base_iri, not_found_response, prefixes, query_files
 from .release_info import release_dir
 
 bp = Blueprint("query_ui", __name__)

@@ -14,7 +14,6 @@ parameter at fault.
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
@@ -206,15 +205,3 @@ def _update(update: str, params: MultiDict[str, str], request: HttpRequest, base
     )
 
 
-def require_update_rights(enabled: bool, token: str | None, authorization: str | None) -> None:
-    """Refuse writes unless updates are on and the request carries the bearer token."""
-    if not enabled:
-        raise ProtocolError(403, "updates are switched off on this endpoint", "update")
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), str(token).encode()):
-        raise ProtocolError(
-            401,
-            "updates need an 'Authorization: Bearer <token>' header with the update token",
-            "Authorization",
-            {"WWW-Authenticate": 'Bearer realm="sparql-update"'},
-        )

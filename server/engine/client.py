@@ -29,7 +29,7 @@ from typing import Any
 
 from .. import negotiation
 from ..errors import ProtocolError
-from ..ops import ENGINE_FAILURES
+from ..metrics import ENGINE_FAILURES
 from . import lanes, wire
 from .table import CRASHED, DEADLINE, OVER_CAPACITY, RUNNING, Table, client_key
 

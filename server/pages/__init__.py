@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from ..linked_data import not_found_response
+from ..dataset import not_found_response
 from . import home, lists, resource, search, source, templating
 
 __all__ = ["bp"]

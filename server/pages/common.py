@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from iscm_kg.iris import VOCABULARIES, Ids, ontology, prefixes, shorten, sparql_prologue
+from iscm_kg.iris import Ids, ontology, prefixes, sparql_prologue
 
-from ..linked_data import base_iri, select
+from ..dataset import base_iri, select
 from .queries_sparql import labels_query
 
 # A result row as SPARQL JSON bindings: {var: {"type", "value", "datatype"?, "xml:lang"?}}.
@@ -50,17 +50,6 @@ def expand(names: list[str]) -> list[str]:
     """Full IRIs of prefixed names (``iscm:`` or a prefix of iris.prefixes)."""
     known = prefixes(base_iri())
     return [known[prefix] + local for prefix, _, local in (name.partition(":") for name in names)]
-
-
-def short(iri: str) -> str:
-    """A readable fallback name for an IRI: a prefixed name or its last segment."""
-    base = base_iri()
-    name = shorten(iri, {"iscm": ontology(base), **VOCABULARIES})
-    if name != iri:
-        return name
-    if iri.startswith(base):
-        return iri[len(base) :]
-    return iri
 
 
 def labels(iris: Iterable[str]) -> dict[str, str]:

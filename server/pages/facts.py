@@ -8,7 +8,8 @@ from typing import Any
 
 from iscm_kg.iris import VOCABULARIES
 
-from .common import Row, ontology_ns, q, short, val
+from ..dataset import short
+from .common import Row, ontology_ns, q, val
 from .queries_sparql import facts_query, incoming_query, memberships_query
 
 # Role shortcuts (iscm:memberOf etc.): the memberships table shows them with their details, so fact

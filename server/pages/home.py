@@ -7,9 +7,7 @@ from flask import Response
 
 from iscm_kg.querying import QueryFile
 
-from ..downloads import build_info
-from ..linked_data import base_iri
-from ..query_api import query_files
+from ..dataset import base_iri, build_info, query_files
 from .common import q, val
 from .lists import mechanism_list
 from .queries_sparql import home_count_queries

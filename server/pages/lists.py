@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Response
 
-from ..linked_data import base_iri
-from .common import labels, q, short, val
+from ..dataset import base_iri, short
+from .common import labels, q, val
 from .queries_sparql import (
     MECHANISM_LIST,
     ORGANIZATION_LIST,

@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Response
 
-from .common import expand, labels, ontology_ns, q, short, val
+from ..dataset import short
+from .common import expand, labels, ontology_ns, q, val
 from .facts import collect_iris, facts, group_by_role, membership_iris, memberships, order_facts, source_key
 from .queries_sparql import member_counts_query, related_nodes_query, shared_members_query, summary_query
 from .templating import render

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from flask import Response
 
-from .common import KIND_NAMES, Row, expand, labels, q, short, val
+from ..dataset import short
+from .common import KIND_NAMES, Row, expand, labels, q, val
 from .facts import (
     collect_iris,
     facts,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Response
 
-from ..linked_data import base_iri, exists, not_found_response
-from .common import KIND_NAMES, Row, expand, kind_of, labels, q, short, val
+from ..dataset import base_iri, exists, not_found_response, short
+from .common import KIND_NAMES, Row, expand, kind_of, labels, q, val
 from .facts import collect_iris, facts, incoming, order_facts
 from .mechanism import mechanism_page
 from .organization import KINDS as CONCEPT_KINDS

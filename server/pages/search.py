@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Response, request
 
-from ..linked_data import base_iri
-from .common import KIND_NAMES, kind_of, labels, q, short, val
+from ..dataset import base_iri, short
+from .common import KIND_NAMES, kind_of, labels, q, val
 from .queries_sparql import search_query
 from .templating import render
 

@@ -6,7 +6,7 @@ import re
 
 from flask import Response, abort
 
-from ..linked_data import base_iri, not_found_response
+from ..dataset import base_iri, not_found_response
 from ..release_info import release_dir
 from .common import q, val
 from .queries_sparql import source_file_query

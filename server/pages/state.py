@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Response
 
-from ..linked_data import base_iri
-from .common import expand, labels, q, short, val
+from ..dataset import base_iri, short
+from .common import expand, labels, q, val
 from .facts import (
     collect_iris,
     facts,

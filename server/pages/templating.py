@@ -10,9 +10,8 @@ from flask import Blueprint, Response, render_template
 from flask.sansio.blueprints import BlueprintSetupState
 from markupsafe import Markup, escape
 
-from ..downloads import build_info
-from ..linked_data import base_iri, data_href, page_href
-from .common import Row, short, val
+from ..dataset import base_iri, build_info, data_href, page_href, short
+from .common import Row, val
 
 
 def render(template: str, **context: Any) -> Response:

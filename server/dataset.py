@@ -1,0 +1,264 @@
+"""The served dataset, as the route modules use it: its base IRI and the IRIs under it, SPARQL through the engines
+(the site's lane, under the query deadline), what a document about an IRI holds, the release's own records
+(build info, VoID), the canned queries, and RDF and 404 responses. A library: it imports no route module."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Response, current_app, render_template, request
+
+from iscm_kg import iris
+from iscm_kg.iris import DEFAULT_BASE, VOCABULARIES, ontology, shorten
+from iscm_kg.paths import QUERIES
+from iscm_kg.querying import QueryFile, all_queries
+
+from . import jsonld
+from .engine.store import EngineStore
+from .errors import ProtocolError, error_response
+from .http_cache import etag_for, http_date, not_modified, request_key
+from .negotiation import BY_KEY, RDF
+from .release_info import parsed, release_dir
+from .sparql_text import iri_term
+
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+
+
+ORG = "http://www.w3.org/ns/org#"
+
+
+# Links pointing at one thing that a document lists at most (a source document is cited ~2,000 times).
+MAX_INCOMING = 2000
+
+
+def base_iri() -> str:
+    """The base IRI of the served dataset: the setting BASE_IRI (ISCM_KG_BASE), else the release's, else the default."""
+    configured = current_app.config.get("BASE_IRI")
+    if configured:
+        return str(configured)
+    return str(store().info.get("base_iri") or DEFAULT_BASE)
+
+
+def store() -> EngineStore:
+    """The dataset, through the engines (engine/store.py)."""
+    return current_app.extensions["iscm_store"]
+
+
+def prefixes() -> dict[str, str]:
+    """Prefixes for serializations and the query UI, with the served base."""
+    return iris.prefixes(base_iri())
+
+
+def local_path(iri: str) -> str | None:
+    """``/id/…`` for an IRI under the base, None for any other IRI."""
+    base = base_iri()
+    if iri.startswith(base) and len(iri) > len(base):
+        return "/" + iri[len(base) :]
+    return None
+
+
+def page_href(iri: str) -> str:
+    """Where a person reads about ``iri``: our page for IRIs under the base, the IRI itself otherwise."""
+    path = local_path(iri)
+    if path is None:
+        return iri
+    if path.startswith(("/id/", "/graph/")):
+        return "/page" + path
+    if path.startswith("/ontology#"):
+        return "/ontology.html#" + path[len("/ontology#") :]
+    if path == "/ontology" or path.startswith("/ontology/"):
+        return "/ontology.html"
+    return path
+
+
+def data_href(iri: str, suffix: str = "ttl") -> str | None:
+    """The RDF document of a thing or graph under the base (None for other IRIs)."""
+    path = local_path(iri)
+    if path is None or not path.startswith(("/id/", "/graph/")):
+        return None
+    return f"/data{path}{'index' if path.endswith('/') else ''}.{suffix}"
+
+
+def _result_bytes(query: str, accept: str) -> bytes:
+    try:
+        return store().query(query, accept).spool.getvalue()
+    except ProtocolError as exc:
+        if exc.status == 406:
+            raise ProtocolError(500, f"a page query did not give the expected kind of result ({accept})") from None
+        if exc.status < 500 and exc.status not in (429,):
+            raise ProtocolError(500, f"a page query failed: {exc.message}") from None
+        raise
+
+
+def select(query: str) -> list[dict[str, dict[str, str]]]:
+    """Rows of a SELECT as SPARQL JSON bindings: ``{var: {"type", "value", "datatype"?, "xml:lang"?}}``."""
+    data = json.loads(_result_bytes(query, "application/sparql-results+json"))
+    return list(data.get("results", {}).get("bindings", []))
+
+
+def ask(query: str) -> bool:
+    return bool(json.loads(_result_bytes(query, "application/sparql-results+json")).get("boolean"))
+
+
+def construct(query: str) -> list[ox.Triple]:
+    """The triples of a CONSTRUCT."""
+    data = _result_bytes(query, "application/n-triples")
+    return [quad.triple for quad in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def serialize(triples: list[ox.Triple], fmt_key: str, subject: str | None = None) -> bytes:
+    """Triples in one of the document formats, with readable prefixes where the syntax has them
+    (``subject``: what the document is about, first in JSON-LD)."""
+    fmt = BY_KEY[(RDF, fmt_key)]
+    rdf_format = fmt.ox_format
+    assert isinstance(rdf_format, ox.RdfFormat)
+    if rdf_format == ox.RdfFormat.JSON_LD and jsonld.expressible(triples):
+        # Compacted with an @context (pyoxigraph writes expanded JSON-LD only).
+        return jsonld.serialize(sorted(triples, key=str), prefixes(), base_iri(), subject)
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
+        used = {t.predicate.value for t in triples} | {
+            t.object.value for t in triples if isinstance(t.object, ox.NamedNode)
+        }
+        wanted = {k: v for k, v in prefixes().items() if any(i.startswith(v) for i in used)}
+        return ox.serialize(sorted(triples, key=str), format=rdf_format, prefixes=wanted)
+    return ox.serialize(sorted(triples, key=str), format=rdf_format)
+
+
+def valid_iri(iri: str) -> bool:
+    """True if ``iri`` is an IRI (a request path may hold anything)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
+def exists(iri: str) -> bool:
+    """True if the dataset (or the release's VoID) mentions ``iri`` as subject, object or graph name."""
+    if not valid_iri(iri):
+        return False
+    ref = iri_term(iri)
+    if ask(f"ASK {{ {{ {ref} ?p ?o }} UNION {{ ?s ?p {ref} }} UNION {{ GRAPH {ref} {{ ?s ?p ?o }} }} }}"):
+        return True
+    return any(t.subject.value == iri for t in void_triples())
+
+
+def describe(iri: str) -> list[ox.Triple]:
+    """What a document about ``iri`` says: its own triples, labels of what it links to, incoming links
+    (at most MAX_INCOMING) with their labels, the memberships (n-ary nodes) it takes part in, and for a
+    named graph its content and provenance."""
+    ref = iri_term(iri)
+    query = f"""
+CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+  {{ {ref} ?p ?o BIND({ref} AS ?s) }}
+  UNION {{ {ref} ?x ?s . FILTER(isIRI(?s)) VALUES ?p {{ <{RDFS_LABEL}> <{SKOS_PREF}> }} ?s ?p ?o }}
+  UNION {{ {{ SELECT ?s ?p WHERE {{ ?s ?p {ref} }} LIMIT {MAX_INCOMING} }} BIND({ref} AS ?o) }}
+  UNION {{ {{ SELECT DISTINCT ?s WHERE {{ ?s ?x {ref} }} LIMIT {MAX_INCOMING} }}
+           VALUES ?p {{ <{RDFS_LABEL}> <{SKOS_PREF}> }} ?s ?p ?o }}
+  UNION {{ ?s <{ORG}organization>|<{ORG}member> {ref} . ?s a <{ORG}Membership> ; ?p ?o }}
+  UNION {{ GRAPH {ref} {{ ?s ?p ?o }} }}
+  UNION {{ {ref} <{PROV_DERIVED}> ?s . ?s ?p ?o }}
+}}"""
+    triples = set(construct(query))
+    node = ox.NamedNode(iri)
+    # The dataset's own IRIs live in the VoID file: its record takes its distributions along.
+    whole = iri.startswith(base_iri() + "id/dataset/")
+    triples.update(
+        t
+        for t in void_triples()
+        if t.subject == node or t.object == node or (whole and t.subject.value.startswith(iri))
+    )
+    return sorted(triples, key=str)
+
+
+def ontology_triples() -> list[ox.Triple]:
+    """The ontology and its vocabularies (the graph ``{base}graph/ontology``)."""
+    graph = iri_term(base_iri() + "graph/ontology")
+    return construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+
+
+def wants_html() -> bool:
+    """True if the client would rather read a page than plain text (for error answers)."""
+    accept = request.headers.get("Accept", "")
+    return "text/html" in accept or "application/xhtml+xml" in accept
+
+
+def not_found_response(iri: str | None = None, message: str | None = None) -> Response:
+    """404 as a page for browsers, as plain text / problem JSON for programs."""
+    message = message or (f"{iri} is not in this dataset" if iri else "there is nothing at this address")
+    if wants_html() or request.path.startswith("/page/"):
+        body = render_template("not_found.html", iri=iri, message=message, path=request.path)
+        return Response(
+            body, status=404, content_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"}
+        )
+    return error_response(404, message)
+
+
+def cache_validators(*parts: object) -> tuple[dict[str, str], bool]:
+    """Cache headers tied to the dataset version, and whether the client's copy is still current."""
+    version = store().version
+    if version.tag is None:
+        return {"Cache-Control": "no-cache"}, False
+    etag = etag_for(request_key(version.tag, request.path, *parts))
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
+    if version.last_modified is not None:
+        headers["Last-Modified"] = http_date(version.last_modified)
+    fresh = not_modified(
+        request.headers.get("If-None-Match"), request.headers.get("If-Modified-Since"), etag, version.last_modified
+    )
+    return headers, fresh
+
+
+def rdf_response(
+    triples_of: Callable[[], list[ox.Triple]], fmt_key: str, negotiated: bool = False, subject: str | None = None
+) -> Response:
+    headers, fresh = cache_validators(fmt_key)
+    if negotiated:
+        headers["Vary"] = "Accept"
+    if fresh:
+        return Response(status=304, headers=headers)
+    body = serialize(triples_of(), fmt_key, subject)
+    fmt = BY_KEY[(RDF, fmt_key)]
+    return Response(body, content_type=fmt.content_type, headers=headers)
+
+
+def build_info() -> dict[str, Any]:
+    return dict(store().info)
+
+
+def _parse_turtle(path: Path | None) -> list[ox.Triple]:
+    if path is None:
+        return []
+    return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+
+
+def void_triples() -> list[ox.Triple]:
+    """The VoID + DCAT description of the release (void.ttl)."""
+    return parsed("void", release_dir() / "void.ttl", _parse_turtle)
+
+
+def query_files() -> dict[str, QueryFile]:
+    """The query files of queries/, by name (read on each call: they may change while we run)."""
+    folder = QUERIES
+    return all_queries(folder) if folder.is_dir() else {}
+
+
+def short(iri: str) -> str:
+    """A readable fallback name for an IRI: a prefixed name or its last segment."""
+    base = base_iri()
+    name = shorten(iri, {"iscm": ontology(base), **VOCABULARIES})
+    if name != iri:
+        return name
+    if iri.startswith(base):
+        return iri[len(base) :]
+    return iri

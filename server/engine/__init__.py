@@ -1,0 +1,1 @@
+"""The engine processes: supervised, killable processes that evaluate every query (docs/endpoint.md)."""
