@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from flask import Response, current_app, render_template, request
 from iscm_kg import iris
 from iscm_kg.iris import DEFAULT_BASE, VOCABULARIES, ontology, shorten
 from iscm_kg.paths import QUERIES
-from iscm_kg.querying import QueryFile, all_queries
+from iscm_kg.querying import QueryFile, all_queries, load_query
 
 from . import jsonld
 from .engine.store import EngineStore
@@ -23,22 +25,6 @@ from .errors import ProtocolError, error_response
 from .http_cache import etag_for, http_date, not_modified, request_key
 from .negotiation import BY_KEY, RDF
 from .release_info import parsed, release_dir
-from .sparql_text import iri_term
-
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
-SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
-
-
-PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
-
-
-ORG = "http://www.w3.org/ns/org#"
-
-
-# Links pointing at one thing that a document lists at most (a source document is cited ~2,000 times).
-MAX_INCOMING = 2000
 
 
 def base_iri() -> str:
@@ -147,29 +133,21 @@ def exists(iri: str) -> bool:
     """True if the dataset (or the release's VoID) mentions ``iri`` as subject, object or graph name."""
     if not valid_iri(iri):
         return False
-    ref = iri_term(iri)
-    if ask(f"ASK {{ {{ {ref} ?p ?o }} UNION {{ ?s ?p {ref} }} UNION {{ GRAPH {ref} {{ ?s ?p ?o }} }} }}"):
+    if ask(site_query("exists", iri=iri)):
         return True
     return any(t.subject.value == iri for t in void_triples())
 
 
 def describe(iri: str) -> list[ox.Triple]:
     """What a document about ``iri`` says: its own triples, labels of what it links to, incoming links
-    (at most MAX_INCOMING) with their labels, the memberships (n-ary nodes) it takes part in, and for a
+    (at most 2,000) with their labels, the memberships (n-ary nodes) it takes part in, and for a
     named graph its content and provenance."""
-    ref = iri_term(iri)
-    query = f"""
-CONSTRUCT {{ ?s ?p ?o }} WHERE {{
-  {{ {ref} ?p ?o BIND({ref} AS ?s) }}
-  UNION {{ {ref} ?x ?s . FILTER(isIRI(?s)) VALUES ?p {{ <{RDFS_LABEL}> <{SKOS_PREF}> }} ?s ?p ?o }}
-  UNION {{ {{ SELECT ?s ?p WHERE {{ ?s ?p {ref} }} LIMIT {MAX_INCOMING} }} BIND({ref} AS ?o) }}
-  UNION {{ {{ SELECT DISTINCT ?s WHERE {{ ?s ?x {ref} }} LIMIT {MAX_INCOMING} }}
-           VALUES ?p {{ <{RDFS_LABEL}> <{SKOS_PREF}> }} ?s ?p ?o }}
-  UNION {{ ?s <{ORG}organization>|<{ORG}member> {ref} . ?s a <{ORG}Membership> ; ?p ?o }}
-  UNION {{ GRAPH {ref} {{ ?s ?p ?o }} }}
-  UNION {{ {ref} <{PROV_DERIVED}> ?s . ?s ?p ?o }}
-}}"""
-    triples = set(construct(query))
+    triples = set(construct(site_query("describe", iri=iri)))
+    incoming = construct(site_query("describe-incoming", iri=iri))
+    triples.update(incoming)
+    linking = sorted({t.subject.value for t in incoming if isinstance(t.subject, ox.NamedNode)})
+    if linking:
+        triples.update(construct(site_query("describe-labels", x=linking)))
     node = ox.NamedNode(iri)
     # The dataset's own IRIs live in the VoID file: its record takes its distributions along.
     whole = iri.startswith(base_iri() + "id/dataset/")
@@ -183,8 +161,7 @@ CONSTRUCT {{ ?s ?p ?o }} WHERE {{
 
 def ontology_triples() -> list[ox.Triple]:
     """The ontology and its vocabularies (the graph ``{base}graph/ontology``)."""
-    graph = iri_term(base_iri() + "graph/ontology")
-    return construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+    return construct(site_query("ontology"))
 
 
 def wants_html() -> bool:
@@ -247,10 +224,25 @@ def void_triples() -> list[ox.Triple]:
     return parsed("void", release_dir() / "void.ttl", _parse_turtle)
 
 
+@lru_cache(maxsize=128)
+def _site_query(name: str, base: str) -> QueryFile:
+    query = load_query(QUERIES / "site" / f"{name}.rq")
+    return replace(query, text=iris.rebase(query.text, base))
+
+
+def site_query(name: str, **params: str | list[str]) -> str:
+    """The text of the site's query queries/site/{name}.rq under the served base, its parameters bound (VALUES:
+    IRIs and strings go in only as terms pyoxigraph wrote)."""
+    return _site_query(name, base_iri()).bind(params)
+
+
 def query_files() -> dict[str, QueryFile]:
-    """The query files of queries/, by name (read on each call: they may change while we run)."""
-    folder = QUERIES
-    return all_queries(folder) if folder.is_dir() else {}
+    """The canned queries of queries/, by name, under the served base (read on each call: they may change while
+    we run)."""
+    if not QUERIES.is_dir():
+        return {}
+    base = base_iri()
+    return {name: replace(query, text=iris.rebase(query.text, base)) for name, query in all_queries(QUERIES).items()}
 
 
 def short(iri: str) -> str:

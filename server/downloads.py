@@ -20,6 +20,9 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, render_template, request, send_file
 
+from iscm_kg.paths import QUERIES
+from iscm_kg.querying import load_query
+
 from .dataset import build_info, not_found_response, rdf_response, void_triples
 from .negotiation import choose_representation
 from .release_info import parsed, release_dir
@@ -106,13 +109,7 @@ def validation_results() -> list[dict[str, str]]:
             return []
         store = ox.Store()
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-        rows = store.query(
-            f"""PREFIX sh: <{SH}>
-            SELECT ?severity ?focus ?path ?message WHERE {{
-              ?r a sh:ValidationResult ; sh:resultSeverity ?severity ; sh:focusNode ?focus .
-              OPTIONAL {{ ?r sh:resultPath ?path }} OPTIONAL {{ ?r sh:resultMessage ?message }}
-            }}"""
-        )
+        rows = store.query(load_query(QUERIES / "site" / "validation-results.rq").text)
         order = {"Violation": 0, "Warning": 1, "Info": 2}
         out = [
             {

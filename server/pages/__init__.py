@@ -4,7 +4,7 @@ app's backend (linked_data.select); templates share one layout (templates/base.h
 
 The blueprint and its URL rules are here; each module below does one job:
 
-- ``queries_sparql``: the SPARQL text the pages run;
+- the SPARQL they run: queries/site/*.rq (``common.q``);
 - ``common``: running it, reading rows, labels and short names;
 - ``facts``: facts, incoming links and memberships of one thing, with their sources;
 - ``templating``: template globals and filters, ``render``;

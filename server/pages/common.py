@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from iscm_kg.iris import Ids, ontology, prefixes, sparql_prologue
+from iscm_kg.iris import Ids, ontology, prefixes
 
-from ..dataset import base_iri, select
-from .queries_sparql import labels_query
+from ..dataset import base_iri, select, site_query
 
 # A result row as SPARQL JSON bindings: {var: {"type", "value", "datatype"?, "xml:lang"?}}.
 Row = dict[str, dict[str, str]]
@@ -30,9 +29,9 @@ KIND_NAMES = {
 LABEL_CHUNK = 400
 
 
-def q(query: str) -> list[Row]:
-    """Rows of a SELECT run with the usual prefixes."""
-    return select(sparql_prologue(base_iri()) + query)
+def q(name: str, **params: str | list[str]) -> list[Row]:
+    """Rows of the site query queries/site/{name}.rq with its parameters bound."""
+    return select(site_query(name, **params))
 
 
 def val(row: Row, name: str) -> str | None:
@@ -58,7 +57,7 @@ def labels(iris: Iterable[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     for start in range(0, len(wanted), LABEL_CHUNK):
         best: dict[str, tuple[int, str]] = {}
-        for row in q(labels_query(wanted[start : start + LABEL_CHUNK])):
+        for row in q("labels", x=wanted[start : start + LABEL_CHUNK]):
             candidate = (int(val(row, "k") or 9), val(row, "l") or "")
             iri = val(row, "x") or ""
             if candidate[1] and (iri not in best or candidate < best[iri]):

@@ -10,7 +10,6 @@ from iscm_kg.iris import VOCABULARIES
 
 from ..dataset import short
 from .common import Row, ontology_ns, q, val
-from .queries_sparql import facts_query, incoming_query, memberships_query
 
 # Role shortcuts (iscm:memberOf etc.): the memberships table shows them with their details, so fact
 # sheets leave them out.
@@ -30,14 +29,14 @@ ROLE_ORDER = ["member", "observer", "partner", "participant", "chair", "co-chair
 
 
 def source_key(row: Row) -> tuple[str, ...]:
-    """Identifies one source of a row (the columns bound by queries_sparql.source_pattern)."""
+    """Identifies one source of a row (the columns ?loc ?doc ?line ?section ?srcurl of the site queries)."""
     return tuple(val(row, k) or "" for k in ("loc", "doc", "line", "section", "srcurl"))
 
 
 def facts(iri: str) -> list[dict[str, Any]]:
     """Every triple with ``iri`` as subject, grouped by property, each value with its sources."""
     grouped: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for row in q(facts_query(iri)):
+    for row in q("facts", iri=iri):
         obj = row["o"]
         key = obj["type"] + obj["value"] + obj.get("xml:lang", "") + obj.get("datatype", "")
         entry = grouped[val(row, "p") or ""].setdefault(key, {"term": obj, "sources": {}})
@@ -81,7 +80,7 @@ def collect_iris(groups: list[dict[str, Any]]) -> set[str]:
 
 def incoming(iri: str, limit: int = 500) -> list[Row]:
     """Links to ``iri`` (?s ?p), at most ``limit``."""
-    return q(incoming_query(iri, limit))
+    return q("incoming", iri=iri)[:limit]
 
 
 def is_membership_link(row: Row) -> bool:
@@ -92,7 +91,7 @@ def memberships(subject: str, side: str) -> list[dict[str, Any]]:
     """Membership statements of a mechanism (side="organization") or of a party (side="member"): one per party
     and role, with what each of its references adds (confidence levels, qualifiers, notes) and every source."""
     nodes: dict[str, dict[str, Any]] = {}
-    for row in q(memberships_query(subject, side)):
+    for row in q("memberships-of-mechanism" if side == "organization" else "memberships-of-party", subject=subject):
         node = nodes.setdefault(
             val(row, "ms") or "",
             {

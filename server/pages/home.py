@@ -7,20 +7,23 @@ from flask import Response
 
 from iscm_kg.querying import QueryFile
 
-from ..dataset import base_iri, build_info, query_files
+from ..dataset import build_info, query_files
 from .common import q, val
 from .lists import mechanism_list
-from .queries_sparql import home_count_queries
 from .templating import render
 
 # Canned questions shown on the home page (the network queries have their own pages).
 PREVIEW_QUERIES = 8
 
 
-def count(query: str) -> int:
-    """The ?n of a COUNT query (0 without a row)."""
-    rows = q(query)
-    return int(val(rows[0], "n") or 0) if rows else 0
+# the home page's counts: caption -> the column of queries/site/home-counts.rq
+COUNTS = {"ISCMs": "iscms", "States": "states", "Territories": "territories", "Organizations": "organizations",
+          "Memberships and roles": "memberships", "Themes": "themes"}
+
+
+def counts() -> dict[str, int]:
+    row = next(iter(q("home-counts")), {})
+    return {caption: int(val(row, column) or 0) for caption, column in COUNTS.items()}
 
 
 def queries_preview() -> list[QueryFile]:
@@ -28,11 +31,10 @@ def queries_preview() -> list[QueryFile]:
 
 
 def home() -> Response:
-    counts = {caption: count(query) for caption, query in home_count_queries(base_iri()).items()}
     annex2 = [m for m in mechanism_list() if m["annex2"] is not None]
     return render(
         "home.html",
-        counts=counts,
+        counts=counts(),
         info=build_info(),
         annex2=sorted(annex2, key=lambda m: m["annex2"]),
         queries=queries_preview(),

@@ -8,14 +8,6 @@ from flask import Response
 
 from ..dataset import base_iri, short
 from .common import labels, q, val
-from .queries_sparql import (
-    MECHANISM_LIST,
-    ORGANIZATION_LIST,
-    STATE_LIST,
-    acronyms_query,
-    region_list_query,
-    theme_list_query,
-)
 from .templating import render
 
 TYPE_NAMES = {
@@ -39,13 +31,13 @@ def acronyms(iris: list[str]) -> dict[str, str]:
     """The acronyms of each IRI, joined with commas."""
     if not iris:
         return {}
-    return {val(r, "x") or "": val(r, "acr") or "" for r in q(acronyms_query(iris))}
+    return {val(r, "x") or "": val(r, "acr") or "" for r in q("acronyms", x=list(iris))}
 
 
 def mechanism_list() -> list[dict[str, Any]]:
     """Every mechanism with its type, Annex 2 number, year, member counts and status, sorted by name."""
     found: dict[str, dict[str, Any]] = {}
-    for row in q(MECHANISM_LIST):
+    for row in q("mechanism-list"):
         iri = val(row, "m") or ""
         kind = (val(row, "t") or "").rsplit("#", 1)[-1]
         entry = found.setdefault(
@@ -80,7 +72,7 @@ def mechanisms() -> Response:
 
 
 def states() -> Response:
-    rows = q(STATE_LIST)
+    rows = q("state-list")
     names = labels({val(r, "s") or "" for r in rows} | {val(r, "region") or "" for r in rows})
     items = sorted(
         (
@@ -100,7 +92,7 @@ def states() -> Response:
 
 
 def organizations() -> Response:
-    rows = q(ORGANIZATION_LIST)
+    rows = q("organization-list")
     iris = {val(r, "o") or "" for r in rows}
     names = labels(iris | {val(r, "kind") or "" for r in rows})
     acronym = acronyms(sorted(iris))
@@ -122,7 +114,7 @@ def organizations() -> Response:
 
 
 def themes() -> Response:
-    rows = q(theme_list_query(base_iri()))
+    rows = q("theme-list")
     names = labels({val(r, "t") or "" for r in rows})
     items = sorted(
         ({"iri": val(r, "t"), "label": names.get(val(r, "t") or "", ""), "count": int(val(r, "n") or 0)} for r in rows),
@@ -133,7 +125,7 @@ def themes() -> Response:
 
 def regions() -> Response:
     base = base_iri()
-    rows = q(region_list_query(base))
+    rows = q("region-list")
     names = labels({val(r, "r") or "" for r in rows})
     items = [
         {

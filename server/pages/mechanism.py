@@ -11,7 +11,6 @@ from flask import Response
 from ..dataset import short
 from .common import expand, labels, ontology_ns, q, val
 from .facts import collect_iris, facts, group_by_role, membership_iris, memberships, order_facts, source_key
-from .queries_sparql import member_counts_query, related_nodes_query, shared_members_query, summary_query
 from .templating import render
 
 MECHANISM_ORDER = [
@@ -55,7 +54,7 @@ def related_nodes(iri: str) -> dict[str, list[dict[str, Any]]]:
     """Structures, funding, contributions, cooperations, overlaps, statements and discrepancies of a
     mechanism by type, each with its kind, description, quote, sources and the other parties."""
     nodes: dict[str, dict[str, Any]] = {}
-    for row in q(related_nodes_query(iri)):
+    for row in q("related-nodes", iri=iri):
         node = nodes.setdefault(
             val(row, "node") or "",
             {
@@ -92,10 +91,10 @@ def mechanism_page(iri: str) -> Response:
     )
     members = memberships(iri, "organization")
     related = related_nodes(iri)
-    shared = q(shared_members_query(iri))
-    sizes = q(member_counts_query(iri, [val(r, "other") or "" for r in shared]))
+    shared = q("shared-members-top", iri=iri)
+    sizes = q("member-counts", m=[iri, *(val(r, "other") or "" for r in shared)])
     size = {val(r, "m"): int(val(r, "n") or 0) for r in sizes}
-    summary = q(summary_query(iri))
+    summary = q("summary", iri=iri)
     iris = collect_iris(groups) | {iri} | membership_iris(members)
     iris |= {val(r, "other") or "" for r in shared}
     for items in related.values():

@@ -19,7 +19,6 @@ from .facts import (
     roles_by_mechanism,
     without_shortcuts,
 )
-from .queries_sparql import m49_states_query, region_mechanisms_query, theme_mechanisms_query
 from .templating import render
 
 # The kinds this module has pages for; parties are the kinds that hold roles in mechanisms.
@@ -38,11 +37,11 @@ def party_or_concept_page(iri: str, kind: str) -> Response:
     heading = ""
     if kind == "theme":
         heading = "ISCMs with this thematic focus"
-        mechanisms_rows = q(theme_mechanisms_query(iri))
+        mechanisms_rows = q("theme-mechanisms", iri=iri)
     elif kind == "region":
         heading = "ISCMs covering this region (Annex 2)"
-        mechanisms_rows = q(region_mechanisms_query(iri))
-    states_rows = q(m49_states_query(iri)) if kind == "m49" else []
+        mechanisms_rows = q("region-mechanisms", iri=iri)
+    states_rows = q("m49-states", iri=iri) if kind == "m49" else []
     # Memberships point at their party with org:member; the roles table already shows them.
     links = [r for r in incoming(iri, MAX_INCOMING) if not is_membership_link(r)] if party else []
     iris = collect_iris(groups) | {iri} | membership_iris(roles)

@@ -11,7 +11,6 @@ from .facts import collect_iris, facts, incoming, order_facts
 from .mechanism import mechanism_page
 from .organization import KINDS as CONCEPT_KINDS
 from .organization import party_or_concept_page
-from .queries_sparql import graph_content_query
 from .state import state_page
 from .templating import render
 
@@ -40,7 +39,7 @@ def resource_page(iri: str) -> Response:
     links = incoming(iri)
     graph_rows: list[Row] = []
     if iri.startswith(base_iri() + "graph/"):
-        graph_rows = q(graph_content_query(iri))
+        graph_rows = q("graph-content", graph=iri)
     iris = collect_iris(groups) | {iri} | {val(r, "s") or "" for r in links} | {val(r, "p") or "" for r in links}
     for row in graph_rows:
         iris |= {val(row, "s") or "", val(row, "p") or ""}

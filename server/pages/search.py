@@ -8,7 +8,6 @@ from flask import Response, request
 
 from ..dataset import base_iri, short
 from .common import KIND_NAMES, kind_of, labels, q, val
-from .queries_sparql import search_query
 from .templating import render
 
 # Kinds searched, in the order results of equal match quality are listed.
@@ -21,7 +20,7 @@ def find(text: str) -> list[dict[str, Any]]:
     """Things whose names contain ``text``: exact matches first, then prefixes, then the rest."""
     needle = text.lower()
     found: dict[str, dict[str, Any]] = {}
-    for row in q(search_query(base_iri(), SEARCH_KINDS, text)):
+    for row in q("search", prefix=[f"{base_iri()}id/{kind}/" for kind in SEARCH_KINDS], text=text):
         iri, name = val(row, "x") or "", val(row, "name") or ""
         entry = found.setdefault(iri, {"iri": iri, "matches": set(), "score": 3})
         entry["matches"].add(name)

@@ -9,7 +9,6 @@ from flask import Response, abort
 from ..dataset import base_iri, not_found_response
 from ..release_info import release_dir
 from .common import q, val
-from .queries_sparql import source_file_query
 from .templating import render
 
 
@@ -17,7 +16,7 @@ def source_text(key: str) -> Response:
     if not re.fullmatch(r"[a-z0-9-]+", key):
         abort(404)
     iri = f"{base_iri()}id/document/{key}"
-    rows = q(source_file_query(iri))
+    rows = q("source-file", iri=iri)
     if not rows:
         return not_found_response(iri, f"no text copy of {key} is served")
     file = val(rows[0], "file") or ""

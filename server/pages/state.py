@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Response
 
-from ..dataset import base_iri, short
+from ..dataset import short
 from .common import expand, labels, q, val
 from .facts import (
     collect_iris,
@@ -17,7 +17,6 @@ from .facts import (
     roles_by_mechanism,
     without_shortcuts,
 )
-from .queries_sparql import shared_states_query, survey_query
 from .templating import render
 
 STATE_ORDER = [
@@ -39,8 +38,8 @@ STATE_ORDER = [
 def state_page(iri: str) -> Response:
     groups = without_shortcuts(facts(iri))
     roles = memberships(iri, "member")
-    shared = q(shared_states_query(iri, base_iri()))
-    survey = q(survey_query(iri))
+    shared = q("shared-states", iri=iri)
+    survey = q("survey", iri=iri)
     iris = collect_iris(groups) | {iri} | membership_iris(roles)
     iris |= {val(r, "other") or "" for r in shared} | {val(r, "event") or "" for r in survey}
     names = labels(iris)

@@ -90,3 +90,12 @@ def test_another_base_iri_reaches_the_analysis_and_the_network_files(other_base_
     assert len(ids) >= 30 and all(i.startswith(OTHER_BASE + "id/") for i in ids), ids[:3]
     dump = requests.get(f"{url}/download/iscm-kg.nq", timeout=120).text
     assert "w3id.org/iscm" not in dump and f"<{OTHER_BASE}graph/analysis>" in dump
+
+
+def test_another_base_iri_answers_the_canned_and_the_site_queries(other_base_site: Server) -> None:
+    """The query files name the default base; the server moves them under the base it serves."""
+    url = other_base_site.url
+    rows = requests.get(f"{url}/api/queries/iscm-members?iscm=mechanism/bali", timeout=60).json()["rows"]
+    assert len(rows) > 40
+    page = requests.get(f"{url}/page/id/mechanism/rcm", timeout=60).text
+    assert "Technical Secretariat" in page and "/page/id/state/MEX" in page
