@@ -9,7 +9,6 @@ publishes its own process's sums first), so a worker's counts reach /metrics wit
 from __future__ import annotations
 
 import atexit
-import bisect
 import os
 import threading
 import time
@@ -52,45 +51,32 @@ class Batched:
 
 
 class BatchedHistogram:
-    """A histogram child whose observations are counted per bucket in memory and flushed in batches.
+    """A histogram child whose observations are kept in memory and published in batches, through
+    prometheus_client's public ``observe`` (in the flushing thread, off the request path)."""
 
-    Flushing adds to the child's bucket and sum values (prometheus_client's ``_buckets`` / ``_sum``,
-    the version pinned in pyproject.toml; tests/server read the histogram back from /metrics).
-    """
-
-    __slots__ = ("histogram", "bounds", "_counts", "_sum", "_lock")
+    __slots__ = ("histogram", "_values", "_lock")
 
     def __init__(self, histogram: Any) -> None:
         self.histogram = histogram
-        self.bounds: tuple[float, ...] = tuple(histogram._upper_bounds)
-        self._counts = [0] * len(self.bounds)
-        self._sum = 0.0
+        self._values: list[float] = []
         self._lock = threading.Lock()
         with _lock:
             _all.append(self)
 
     def observe(self, amount: float) -> None:
-        index = bisect.bisect_left(self.bounds, amount)  # the first bound >= amount (the last is +Inf)
         with self._lock:
-            self._counts[index] += 1
-            self._sum += amount
+            self._values.append(amount)
         if not _started:
             _start()
 
     def flush(self) -> None:
         with self._lock:
-            counts, self._counts = self._counts, [0] * len(self.bounds)
-            total, self._sum = self._sum, 0.0
-        if not any(counts):
-            return
-        self.histogram._sum.inc(total)
-        for value, count in zip(self.histogram._buckets, counts, strict=True):
-            if count:
-                value.inc(count)
+            values, self._values = self._values, []
+        for value in values:
+            self.histogram.observe(value)
 
     def _reset(self) -> None:
-        self._counts = [0] * len(self.bounds)
-        self._sum = 0.0
+        self._values = []
         self._lock = threading.Lock()
 
 
