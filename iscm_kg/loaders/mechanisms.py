@@ -9,7 +9,7 @@ from rdflib import Literal
 
 from ..context import BuildContext
 from ..namespaces import DCTERMS, ISCM, RDF, RDFS, SKOS
-from ..tables import read_table
+from ..table_schemas import read
 from .common import add_text, integer, note, slug, sourced_record, year
 
 TYPES = {
@@ -18,10 +18,6 @@ TYPES = {
     "global": ISCM.GlobalProcess,
     "other": ISCM.MigrationDialogue,
 }
-MECHANISM_COLUMNS = ["key", "annex2_no", "name_as_printed", "type", "declared_member_count", "year_established",
-                     "establishment_note", "status", "regions_text", "associated_text", "chair_text",
-                     "secretariat_text", "iom_role_text", "successor_of", "description", "source", "line",
-                     "section"]
 VERBATIM = {
     "regions_text": ISCM.regionsText,
     "associated_text": ISCM.associatedOrganizationsText,
@@ -32,7 +28,7 @@ VERBATIM = {
 
 
 def read_mechanisms(ctx: BuildContext) -> None:
-    rows = read_table(ctx.data_dir / "mechanisms.csv", MECHANISM_COLUMNS, ["note"], key="key")
+    rows = read(ctx.data_dir, "mechanisms.csv")
     for row in rows:
         ctx.mechanisms[row["key"]] = row
 
@@ -99,8 +95,7 @@ def _annex2_collection(ctx: BuildContext) -> None:
 
 
 def _read_regions(ctx: BuildContext) -> dict[str, str]:
-    rows = read_table(ctx.data_dir / "annex2-regions.csv", ["label", "key", "broader", "m49_close", "m49_related",
-                                                             "source", "line"], ["note"])
+    rows = read(ctx.data_dir, "annex2-regions.csv")
     mapping: dict[str, str] = {}
     scheme = ctx.ids.scheme("region")
     keys = {row["key"] for row in rows}
@@ -146,8 +141,7 @@ NAME_KINDS = {"pref": None, "alt": SKOS.altLabel, "acronym": ISCM.acronym, "hidd
 
 def load_names(ctx: BuildContext) -> dict[str, str]:
     """Every name variant; returns the pref name of each mechanism (organizations carry theirs)."""
-    rows = read_table(ctx.data_dir / "names.csv", ["entity", "name", "kind", "source", "line"], ["note", "quote",
-                                                                                               "section"])
+    rows = read(ctx.data_dir, "names.csv")
     prefs: dict[str, str] = {}
     seen: dict[tuple[str, str, str], int] = {}
 

@@ -17,7 +17,8 @@ from rdflib import Graph, Literal, URIRef
 from ..context import BuildContext
 from ..errors import DataError
 from ..namespaces import DCTERMS, ISCM, ORG, PROV, RDF, RDFS, SKOS
-from ..tables import Row, read_table
+from ..table_schemas import read
+from ..tables import Row
 from .common import add_text, as_of, note, party_slug, slug, sourced_record
 
 URL = re.compile(r"https?://[^\s;,)]+")
@@ -78,7 +79,7 @@ def reference(graph: Graph, ctx: BuildContext, row: Row, statement_iri: URIRef, 
 
 
 def read_party_map(ctx: BuildContext) -> dict[str, str]:
-    rows = read_table(ctx.data_dir / "membership-parties.csv", ["party", "ref"], ["note"])
+    rows = read(ctx.data_dir, "membership-parties.csv")
     mapping: dict[str, str] = {}
     for row in rows:
         if row["party"] in mapping:
@@ -102,8 +103,7 @@ def read_bases(ctx: BuildContext) -> dict[str, URIRef]:
             graph.add((iri, DCTERMS.source, URIRef(url.rstrip("."))))
         by_text[row["source_text"]] = iri
 
-    ctx.collect(load, read_table(ctx.data_dir / "membership-bases.csv", ["key", "label", "rule", "source_text"],
-                                 key="key"))
+    ctx.collect(load, read(ctx.data_dir, "membership-bases.csv"))
     return by_text
 
 
@@ -119,15 +119,12 @@ def read_source_lines(ctx: BuildContext) -> dict[int, URIRef]:
         ctx.check_quote(row, source, line, row["quote"])
         found[int(row["row"])] = ctx.locator(row, source, line, row["section"])
 
-    ctx.collect(load, read_table(ctx.data_dir / "membership-source-lines.csv",
-                                 ["row", "source", "line", "section", "quote"], ["note"]))
+    ctx.collect(load, read(ctx.data_dir, "membership-source-lines.csv"))
     return found
 
 
 def load_memberships(ctx: BuildContext, shortcuts: RoleProperties, names: dict[str, set[str]]) -> None:
-    path = ctx.data_dir / "memberships.csv"
-    rows = read_table(path, ["iscm", "party", "party_type", "iso3", "role", "as_of", "source", "confidence",
-                             "note"])
+    rows = read(ctx.data_dir, "memberships.csv")
     party_map = read_party_map(ctx)
     bases = read_bases(ctx)
     stated_at = read_source_lines(ctx)
@@ -199,9 +196,7 @@ def load_memberships(ctx: BuildContext, shortcuts: RoleProperties, names: dict[s
 
 
 def load_roles(ctx: BuildContext, shortcuts: RoleProperties) -> None:
-    rows = read_table(ctx.data_dir / "roles.csv", ["mechanism", "party", "role", "qualifier", "not_member_reason",
-                                                   "as_of", "source", "line", "section", "quote", "annex2_column"],
-                      ["frequency", "former_role", "interpretation", "note"])
+    rows = read(ctx.data_dir, "roles.csv")
     seen: dict[str, int] = {}
 
     def load(row: Row) -> None:

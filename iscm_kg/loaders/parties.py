@@ -8,7 +8,7 @@ from rdflib import Literal
 
 from ..context import BuildContext
 from ..namespaces import ISCM, ORG, PROV, RDF, RDFS, SKOS, WD, XSD
-from ..tables import read_table
+from ..table_schemas import read
 from .common import add_text, note, sourced_record
 
 # Parties recorded as one row for a whole set of States (memberships.csv, GFMD).
@@ -18,15 +18,12 @@ GROUPS = {
 
 
 def load_country_identifiers(ctx: BuildContext) -> None:
-    path = ctx.data_dir / "country-identifiers.csv"
-    rows = read_table(path, ["iso3", "iso2", "numeric", "name", "wikidata", "region", "subregion",
-                             "latitude", "longitude"], key=None)
+    rows = read(ctx.data_dir, "country-identifiers.csv")
     for row in rows:
         ctx.countries[row["iso3"]] = row
     ctx.groups.update(GROUPS)
     # States that have no ISO 3166 code (the SADR), under a key of four capital letters: never an ISO code
-    for row in read_table(ctx.data_dir / "states-without-iso.csv", ["key", "name", "wikidata", "source", "line"],
-                          ["note"]):
+    for row in read(ctx.data_dir, "states-without-iso.csv"):
         if not (row["key"].isalpha() and row["key"].isupper() and len(row["key"]) == 4):
             ctx.errors.append(row.error(f"key {row['key']!r}: four capital letters (ISO codes have three)"))
         elif row["key"] in ctx.countries:
@@ -145,9 +142,7 @@ def emit_groups(ctx: BuildContext) -> None:
 
 
 def load_organizations(ctx: BuildContext) -> None:
-    path = ctx.data_dir / "organizations.csv"
-    rows = read_table(path, ["key", "pref_label", "acronym", "kind", "part_of", "source", "line"], ["note"],
-                      key="key")
+    rows = read(ctx.data_dir, "organizations.csv")
     for row in rows:
         ctx.organizations[row["key"]] = row
 

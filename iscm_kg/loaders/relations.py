@@ -10,15 +10,15 @@ from rdflib import Literal, URIRef
 
 from ..context import BuildContext
 from ..namespaces import DCTERMS, ISCM, PROV, RDF, RDFS, XSD
-from ..tables import Row, read_table, split_list
+from ..table_schemas import read
+from ..tables import Row, split_list
 from .common import add_text, derived_from, note, sourced_record, year
 
-SOURCED = ["source", "line", "section", "quote"]
 DATATYPES = {"integer": XSD.integer, "decimal": XSD.decimal, "gYear": XSD.gYear, "date": XSD.date, "string": None}
 
 
-def _table(ctx: BuildContext, name: str, columns: list[str], optional: tuple[str, ...] = ()) -> list[Row]:
-    return read_table(ctx.data_dir / f"{name}.csv", ["key", *columns, *SOURCED], [*optional, "note"], key="key")
+def _table(ctx: BuildContext, name: str) -> list[Row]:
+    return read(ctx.data_dir, f"{name}.csv")
 
 
 def _node(ctx: BuildContext, row: Row, table: str, kind: str, cls: URIRef):
@@ -52,7 +52,7 @@ def load_cooperations(ctx: BuildContext) -> None:
         for a, b in permutations(set(parties), 2):
             graph.add((a, ISCM.cooperatesWith, b))
 
-    ctx.collect(load, _table(ctx, "cooperations", ["parties", "kind", "description"], ("acting_party",)))
+    ctx.collect(load, _table(ctx, "cooperations"))
 
 
 def load_partnerships(ctx: BuildContext) -> None:
@@ -69,7 +69,7 @@ def load_partnerships(ctx: BuildContext) -> None:
         add_text(graph, iri, DCTERMS.description, row["description"])
         add_text(graph, iri, RDFS.label, row["description"][:120] or row["key"])
 
-    ctx.collect(load, _table(ctx, "partnerships", ["kind", "partner", "with", "region", "description"]))
+    ctx.collect(load, _table(ctx, "partnerships"))
 
 
 def load_overlaps(ctx: BuildContext) -> None:
@@ -85,7 +85,7 @@ def load_overlaps(ctx: BuildContext) -> None:
         for a, b in permutations(set(parties), 2):
             graph.add((a, ISCM.overlapsWith, b))
 
-    ctx.collect(load, _table(ctx, "overlaps", ["parties", "region"]))
+    ctx.collect(load, _table(ctx, "overlaps"))
 
 
 def load_structures(ctx: BuildContext) -> None:
@@ -102,8 +102,7 @@ def load_structures(ctx: BuildContext) -> None:
         if established is not None:
             graph.add((iri, ISCM.yearEstablished, established))
 
-    ctx.collect(load, _table(ctx, "structures", ["mechanism", "kind", "label", "description", "provided_by"],
-                             ("year",)))
+    ctx.collect(load, _table(ctx, "structures"))
 
 
 def load_funding(ctx: BuildContext) -> None:
@@ -130,8 +129,7 @@ def load_funding(ctx: BuildContext) -> None:
         add_text(graph, iri, DCTERMS.description, row["description"])
         add_text(graph, iri, RDFS.label, row["description"][:120] or row["kind"])
 
-    ctx.collect(load, _table(ctx, "funding", ["mechanism", "kind", "funder", "amount", "currency", "basis",
-                                               "description"]))
+    ctx.collect(load, _table(ctx, "funding"))
 
 
 def load_contributions(ctx: BuildContext) -> None:
@@ -146,7 +144,7 @@ def load_contributions(ctx: BuildContext) -> None:
             graph.add((iri, ISCM.involves, ctx.party(row, ref, "involves")))
         add_text(graph, iri, DCTERMS.date, row["year"], None)
 
-    ctx.collect(load, _table(ctx, "contributions", ["mechanism", "level", "description", "involves", "year"]))
+    ctx.collect(load, _table(ctx, "contributions"))
 
 
 def load_statements(ctx: BuildContext) -> None:
@@ -173,12 +171,11 @@ def load_statements(ctx: BuildContext) -> None:
         add_text(graph, iri, DCTERMS.description, row["text"])
         add_text(graph, iri, RDFS.label, row["text"][:120])
 
-    ctx.collect(load, _table(ctx, "statements", ["about", "topic", "value", "datatype", "text"]))
+    ctx.collect(load, _table(ctx, "statements"))
 
 
 def load_discrepancies(ctx: BuildContext) -> None:
-    rows = read_table(ctx.data_dir / "discrepancies.csv", ["key", "about", "description", "sources"], ["note"],
-                      key="key")
+    rows = read(ctx.data_dir, "discrepancies.csv")
 
     def load(row: Row) -> None:
         refs = split_list(row["sources"])

@@ -7,16 +7,14 @@ from rdflib import Graph, Literal
 from ..context import BuildContext
 from ..errors import DataError
 from ..namespaces import DCTERMS, FOAF, ISCM, PROV, RDF, RDFS, SKOS
-from ..tables import read_table
+from ..table_schemas import read
 from .common import add_text
 
 OPEN_SCHEMES = ("cooperation-kind", "structure-kind", "funding-kind", "statement-topic", "partnership-kind")
 
 
 def load_documents(ctx: BuildContext) -> None:
-    path = ctx.data_dir / "documents.csv"
-    rows = read_table(path, ["key", "title", "kind", "file", "publisher", "issued", "url"],
-                      ["identifier", "rights", "note"], key="key")
+    rows = read(ctx.data_dir, "documents.csv")
     for row in rows:
         key = row["key"]
         ctx.documents[key] = row
@@ -51,8 +49,7 @@ def load_vocabularies(ctx: BuildContext, ontology: Graph) -> None:
         prefix = ctx.ids.base + "id/"
         if base.startswith(prefix) and str(concept).startswith(base):
             ctx.concepts.setdefault(base[len(prefix):].strip("/"), set()).add(str(concept)[len(base):])
-    path = ctx.data_dir / "vocabularies.csv"
-    rows = read_table(path, ["scheme", "key", "label", "definition"], ["short_label", "source", "line", "note"])
+    rows = read(ctx.data_dir, "vocabularies.csv")
     seen: set[tuple[str, str]] = set()
 
     def load(row) -> None:

@@ -9,7 +9,8 @@ from rdflib import Literal, URIRef
 
 from ..context import BuildContext
 from ..namespaces import DCTERMS, ISCM, PROV, RDF, RDFS
-from ..tables import Row, read_table
+from ..table_schemas import read
+from ..tables import Row
 from .common import add_text, note, slug, sourced_record
 
 SECTION = re.compile(r"^(\d)\.\s+(\S.*)$")
@@ -17,8 +18,7 @@ SECTION = re.compile(r"^(\d)\.\s+(\S.*)$")
 
 def load_events(ctx: BuildContext) -> None:
     """Events (the survey, single meetings of a series such as GRCP 8); their keys go into ctx.events."""
-    rows = read_table(ctx.data_dir / "events.csv", ["key", "label", "date", "place", "description", "source",
-                                                    "line"], ["series", "note"], key="key")
+    rows = read(ctx.data_dir, "events.csv")
 
     def load(row: Row) -> None:
         graph = sourced_record(ctx, row, "events", row["key"])
@@ -37,8 +37,7 @@ def load_events(ctx: BuildContext) -> None:
 
 
 def load_survey(ctx: BuildContext) -> None:
-    rows = read_table(ctx.data_dir / "survey.csv", ["event", "list", "number", "listed_as", "party", "marker",
-                                                    "source", "line"], ["note"])
+    rows = read(ctx.data_dir, "survey.csv")
     seen: dict[str, int] = {}
     lists: dict[str, URIRef] = {}
 
@@ -94,7 +93,7 @@ def participant_list(ctx: BuildContext, row: Row, key: str, source: str, line: i
 
 def load_summaries(ctx: BuildContext) -> None:
     """Each one-page summary, section by section, in full (text from the document's copy in sources/)."""
-    rows = read_table(ctx.data_dir / "summaries.csv", ["document", "mechanism"], ["note"])
+    rows = read(ctx.data_dir, "summaries.csv")
 
     def load(row: Row) -> None:
         doc = row["document"]

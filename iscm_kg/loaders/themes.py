@@ -8,7 +8,8 @@ from rdflib import Literal, URIRef
 from ..context import BuildContext
 from ..errors import DataError
 from ..namespaces import DCTERMS, ISCM, PROV, RDF, RDFS, SKOS, XSD
-from ..tables import Row, read_table
+from ..table_schemas import read
+from ..tables import Row
 from .common import add_text, note, sourced_record
 
 TICK, NO_TICK = "✓", "-"
@@ -16,8 +17,7 @@ TICK, NO_TICK = "✓", "-"
 
 def load_themes(ctx: BuildContext) -> dict[str, str]:
     """Returns label -> key of the Annex 10 themes."""
-    rows = read_table(ctx.data_dir / "themes.csv", ["list", "position", "key", "label", "emphasis", "source",
-                                                    "line"], ["short_label", "note", "quote", "section"])
+    rows = read(ctx.data_dir, "themes.csv")
     scheme = ctx.ids.scheme("theme")
     labels: dict[str, str] = {}
     shorts: dict[str, str] = {}
@@ -100,8 +100,7 @@ def load_annex10(ctx: BuildContext, annex10_themes: dict[str, str]) -> None:
 
 
 def _read_columns(ctx: BuildContext) -> dict[int, Row]:
-    rows = read_table(ctx.data_dir / "annex10-columns.csv", ["position", "label", "mechanism", "source", "line"],
-                      ["note"], key=None)
+    rows = read(ctx.data_dir, "annex10-columns.csv")
     columns: dict[int, Row] = {}
     for row in rows:
         try:
