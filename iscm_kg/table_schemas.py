@@ -26,9 +26,15 @@ class Table:
     key: str | None = None  # a column whose values are unique and not empty
 
 
-def _columns(*names: str | tuple[str, str]) -> tuple[Column, ...]:
-    return tuple(Column(*name) if isinstance(name, tuple) else Column(name) for name in names)
+def _columns(*names: str | tuple[str, str] | Column) -> tuple[Column, ...]:
+    return tuple(
+        name if isinstance(name, Column) else Column(*name) if isinstance(name, tuple) else Column(name)
+        for name in names
+    )
 
+
+# where the fact is stated: document, line, section, the words on the line (relation tables require a quote)
+SOURCED = _columns("source", "line", "section", "quote")
 
 TABLES: dict[str, Table] = {
     table.file: table
@@ -238,7 +244,7 @@ TABLES: dict[str, Table] = {
         Table(
             "cooperations.csv",
             "a documented cooperation between mechanisms",
-            _columns("key", "parties", "kind", "description", "source", "line", "section", "quote"),
+            _columns("key", "parties", "kind", "description", *SOURCED),
             _columns(
                 ("acting_party", "for a one-way kind such as `attends-meetings-of`: the mechanism that acts"), "note"
             ),
@@ -258,10 +264,7 @@ TABLES: dict[str, Table] = {
                 ("with", "mechanisms or structure; empty: ISCMs in general"),
                 ("region", "a key of annex2-regions.csv"),
                 "description",
-                "source",
-                "line",
-                "section",
-                "quote",
+                *SOURCED,
             ),
             _columns("note"),
             key="key",
@@ -269,45 +272,28 @@ TABLES: dict[str, Table] = {
         Table(
             "overlaps.csv",
             "a geographic overlap a source names",
-            _columns("key", "parties", "region", "source", "line", "section", "quote"),
+            _columns("key", "parties", "region", *SOURCED),
             _columns("note"),
             key="key",
         ),
         Table(
             "structures.csv",
             "a structure of a mechanism",
-            _columns(
-                "key", "mechanism", "kind", "label", "description", "provided_by", "source", "line", "section", "quote"
-            ),
+            _columns("key", "mechanism", "kind", "label", "description", "provided_by", *SOURCED),
             _columns(("year", "established"), "note"),
             key="key",
         ),
         Table(
             "funding.csv",
             "a funding arrangement",
-            _columns(
-                "key",
-                "mechanism",
-                "kind",
-                "funder",
-                "amount",
-                "currency",
-                "basis",
-                "description",
-                "source",
-                "line",
-                "section",
-                "quote",
-            ),
+            _columns("key", "mechanism", "kind", "funder", "amount", "currency", "basis", "description", *SOURCED),
             _columns("note"),
             key="key",
         ),
         Table(
             "contributions.csv",
             "a contribution to migration governance, with its example",
-            _columns(
-                "key", "mechanism", "level", "description", "involves", "year", "source", "line", "section", "quote"
-            ),
+            _columns("key", "mechanism", "level", "description", "involves", "year", *SOURCED),
             _columns("note"),
             key="key",
         ),
@@ -321,10 +307,7 @@ TABLES: dict[str, Table] = {
                 "value",
                 ("datatype", "`integer`, `decimal`, `gYear`, `date` or `string` (default) of the value"),
                 "text",
-                "source",
-                "line",
-                "section",
-                "quote",
+                *SOURCED,
             ),
             _columns("note"),
             key="key",
