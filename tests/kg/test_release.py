@@ -8,11 +8,9 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from iscm_kg.paths import DATA, ONTOLOGY, SHAPES
-from iscm_kg.release import DUMPS, write_release
+from iscm_kg.release import DUMPS
 
 
 def quads(path: Path, fmt: ox.RdfFormat) -> set:
@@ -81,26 +79,18 @@ def test_one_version_everywhere(release: Path):
     assert str(has_version) == version
 
 
-def test_deterministic(release: Path, tmp_path: Path):
+def test_deterministic(release: Path, second_build: tuple[Path, str]):
     """`iscm-kg build` again gives the same bytes, and prints the version the release is named after."""
-    from click.testing import CliRunner
-
-    from iscm_kg.cli import main
-
-    again = tmp_path / "dist"
-    result = CliRunner().invoke(main, ["build", "--dist", str(again)])
-    assert result.exit_code == 0, result.output
+    again, output = second_build
     for name in [*DUMPS, "void.ttl", "validation-report.ttl", "validation-report.md", "SHA256SUMS"]:
         assert (again / name).read_bytes() == (release / name).read_bytes(), name
     version = json.loads((again / "build-info.json").read_text())["dataset_version"]
-    assert f"release {version}:" in result.output
+    assert f"release {version}:" in output
     assert again.resolve().name.startswith(version + "-")
 
 
-def test_base_iri_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("ISCM_KG_BASE", "http://example.org/kg/")
-    dist = tmp_path / "dist"
-    write_release(DATA, ONTOLOGY, SHAPES, dist, echo=lambda _m: None)
+def test_base_iri_is_configurable(other_base_release: Path):
+    dist = other_base_release
     text = (dist / "iscm-kg.nq").read_text(encoding="utf-8")
     assert "<http://example.org/kg/id/mechanism/budapest>" in text
     assert "<https://w3id.org/iscm/" not in text

@@ -11,9 +11,8 @@ import pytest
 import rdflib
 import requests
 
+from tests.conftest import OTHER_BASE
 from tests.server.conftest import Server, start_ours, start_oxigraph
-
-OTHER_BASE = "http://example.org/kg/"
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +30,10 @@ def remote_site(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 @pytest.fixture(scope="module")
-def other_base_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    from iscm_kg.paths import DATA, ONTOLOGY, SHAPES
-    from iscm_kg.release import write_release
-
-    tmp = tmp_path_factory.mktemp("web-other-base")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ISCM_KG_BASE", OTHER_BASE)
-        write_release(DATA, ONTOLOGY, SHAPES, tmp / "dist", echo=lambda _msg: None)
+def other_base_site(other_base_release: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     env = {k: v for k, v in os.environ.items() if k != "ISCM_KG_BASE"}
-    server = start_ours("web-other-base", tmp, tmp / "dist", workers=1, env=env)
+    server = start_ours("web-other-base", tmp_path_factory.mktemp("web-other-base"), other_base_release, workers=1,
+                        env=env)
     try:
         yield server
     finally:
