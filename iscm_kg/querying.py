@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from string import Template
 
 import pyoxigraph as ox
 
@@ -119,13 +121,22 @@ def open_store(dist: Path) -> ox.Store:
     return ox.Store.read_only(str(store_path))
 
 
-# Writes the union of the named graphs into the default graph: each distinct triple once.
-MATERIALIZE_UNION = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+def statement(relative: str, **terms: str) -> str:
+    """The SPARQL text of ``queries/{relative}`` without its comment lines, each ``$name`` in it replaced by
+    ``terms[name]``. The terms are RDF terms serialized by pyoxigraph (``<iri>``, N-Triples lines), never
+    request text, so that nothing can change the statement's structure."""
+    return Template(_statement_text(relative)).substitute(terms)
+
+
+@cache
+def _statement_text(relative: str) -> str:
+    lines = (QUERIES / relative).read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.startswith("#"))
 
 
 def materialize_default_graph(store: ox.Store) -> None:
     """Make the default graph the set union of the named graphs (again, after named graphs were added)."""
-    store.update(MATERIALIZE_UNION)
+    store.update(statement("store/materialize-union.ru"))
 
 
 def run(store: ox.Store, sparql: str):

@@ -25,7 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 import requests
 
-from iscm_kg.querying import materialize_default_graph
+from iscm_kg.querying import materialize_default_graph, statement
 from iscm_kg.settings import SETTINGS
 
 from . import sparql_text
@@ -303,7 +303,7 @@ class EmbeddedBackend(Backend):
             raise EvaluationError(f"update failed: {_short(str(exc))}") from None
 
     def ping(self) -> bool:
-        return bool(self.store.query("ASK {}"))
+        return bool(self.store.query(statement("protocol/ping.rq")))
 
     def named_graphs(self, limit: int = 1000) -> list[str]:
         names = []
@@ -498,16 +498,13 @@ class RemoteBackend(Backend):
             return bool(response.json().get("boolean"))
 
     def ping(self) -> bool:
-        return self._ask("ASK {}", timeout=5)
+        return self._ask(statement("protocol/ping.rq"), timeout=5)
 
     def named_graphs(self, limit: int = 1000) -> list[str]:
         names: list[str] = []
         # Virtuoso answers the empty pattern with one row, ?g unbound: then ask for the graphs that hold a
         # triple, with GROUP BY (its SELECT DISTINCT ?g lists the graphs its graph-level security hides).
-        for query in (
-            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ }} }} LIMIT {int(limit)}",
-            f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g LIMIT {int(limit)}",
-        ):
+        for query in (statement("protocol/named-graphs.rq"), statement("protocol/named-graphs-with-triples.rq")):
             response = self._post(self.query_url, {"query": query}, "application/sparql-results+json")
             with response:
                 if response.status_code >= 300:
@@ -516,44 +513,45 @@ class RemoteBackend(Backend):
             names = sorted(row["g"]["value"] for row in rows if row.get("g", {}).get("type") == "uri")
             if names:
                 break
-        return names
+        return names[:limit]  # the query files ask for at most 1000
 
     def graph_exists(self, graph: str | None) -> bool:
         if graph is None:
             return True
         name = sparql_text.iri_term(graph)
-        # Not `ASK { GRAPH <g> { } }` first: Virtuoso with graph-level security answers true for any g.
-        return self._ask(f"ASK {{ GRAPH {name} {{ ?s ?p ?o }} }}") or self._ask(
-            f"ASK {{ GRAPH ?g {{ }} FILTER (?g = {name}) }}"
+        return self._ask(statement("protocol/graph-has-triples.rq", graph=name)) or self._ask(
+            statement("protocol/graph-is-named.rq", graph=name)
         )
 
     def dump_graph(self, graph: str | None, fmt: Format, sink: Spool) -> None:
-        where = "?s ?p ?o" if graph is None else f"GRAPH {sparql_text.iri_term(graph)} {{ ?s ?p ?o }}"
-        outcome = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", Dataset(), None, lambda kind: fmt)
+        text = (statement("protocol/dump-default.rq") if graph is None
+                else statement("protocol/dump-graph.rq", graph=sparql_text.iri_term(graph)))
+        outcome = self.query(text, Dataset(), None, lambda kind: fmt)
         for chunk in outcome.spool.chunks():
             sink.write(chunk)
 
     def write_graph(self, graph: str | None, triples: list[ox.Triple], replace: bool) -> bool:
         created = not self.graph_exists(graph)
-        name = None if graph is None else sparql_text.iri_term(graph)
-        target = "DEFAULT" if name is None else f"GRAPH {name}"
-        statements = []
-        if replace:
-            statements.append(f"DROP SILENT {target}")
-        if name is not None:
-            statements.append(f"CREATE SILENT GRAPH {name}")
         body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-        if body:
-            wrapped = body if name is None else f"GRAPH {name} {{\n{body}\n}}"
-            # INSERT with an empty WHERE, not INSERT DATA: Virtuoso refuses blank nodes in INSERT DATA.
-            statements.append(f"INSERT {{\n{wrapped}\n}} WHERE {{}}")
+        if graph is None:
+            statements = [statement("protocol/clear-default.ru")] if replace else []
+            if body:
+                statements.append(statement("protocol/insert-into-default.ru", triples=body))
+        else:
+            name = sparql_text.iri_term(graph)
+            statements = [statement("protocol/clear-graph.ru", graph=name)] if replace else []
+            statements.append(statement("protocol/create-graph.ru", graph=name))
+            if body:
+                statements.append(statement("protocol/insert-into-graph.ru", graph=name, triples=body))
         self.update(" ;\n".join(statements), [], [], None)
         return created
 
     def delete_graph(self, graph: str | None) -> bool:
         if graph is not None and not self.graph_exists(graph):
             return False
-        self.update("DROP DEFAULT" if graph is None else f"DROP GRAPH {sparql_text.iri_term(graph)}", [], [], None)
+        text = (statement("protocol/drop-default.ru") if graph is None
+                else statement("protocol/drop-graph.ru", graph=sparql_text.iri_term(graph)))
+        self.update(text, [], [], None)
         return True
 
 

@@ -7,10 +7,13 @@ Metrics use prometheus_client; under the server (serve.py) they are aggregated o
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, current_app, jsonify
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 from .batched_metrics import flush_all
 from .errors import ProtocolError
@@ -58,6 +61,22 @@ def metrics() -> Response:
         output = generate_latest(registry)
     else:
         output = generate_latest()
-    response = Response(output, content_type=CONTENT_TYPE_LATEST)
+    now = CollectorRegistry()
+    now.register(_JobsInEngines(current_app.extensions["iscm_store"]))
+    response = Response(output + generate_latest(now), content_type=CONTENT_TYPE_LATEST)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+class _JobsInEngines(Collector):
+    """A gauge read at scrape time from the engine table (shared by every web worker): what runs now."""
+
+    def __init__(self, store: EngineStore) -> None:
+        self.store = store
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        gauge = GaugeMetricFamily("iscm_engine_jobs", "Jobs in an engine process now (running or paused), by lane",
+                                  labels=["lane"])
+        for lane, count in sorted(self.store.engines.jobs_in_engines().items()):
+            gauge.add_metric([lane], count)
+        yield gauge

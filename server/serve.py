@@ -49,7 +49,7 @@ class Engines:
     def start(self) -> None:
         """A new runtime folder (sockets, engine table) and a supervisor in it; the web workers started
         from now on use it (ISCM_KG_RUNTIME)."""
-        runtime = Path(tempfile.mkdtemp(prefix="iscm-kg-run-"))
+        runtime = Path(tempfile.mkdtemp(prefix="iscm-kg-run-", dir=runtime_parent()))
         Table(runtime / lanes.TABLE_FILE, slots=lanes.table_slots(self.config))
         with self._lock:
             if self._process is not None and self.runtime is not None:
@@ -115,6 +115,20 @@ class Engines:
                     process.wait()
             if runtime is not None:
                 shutil.rmtree(runtime, ignore_errors=True)
+
+
+# A Unix socket's path holds at most 107 bytes (sun_path): the engines' sockets are {runtime}/{lane}.sock.
+SOCKET_PATH_MAX = 107
+LONGEST_SOCKET = "iscm-kg-run-12345678/federated.sock"
+
+
+def runtime_parent() -> str:
+    """Where the runtime folder goes: under TMPDIR when the engines' socket paths fit there, else under /tmp."""
+    parent = tempfile.gettempdir()
+    if len(os.fsencode(os.path.join(parent, LONGEST_SOCKET))) <= SOCKET_PATH_MAX:
+        return parent
+    log.info("TMPDIR %s is too long for the engines' socket paths: their runtime folder goes under /tmp", parent)
+    return "/tmp"
 
 
 def granian_options(host: str, port: int, workers: int, config: dict[str, Any]) -> dict[str, Any]:

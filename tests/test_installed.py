@@ -25,8 +25,11 @@ MAX_PAGES = 250  # a bounded crawl: every kind of page and every asset, not ever
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh virtual environment with the project installed from the checkout (not editable)."""
     venv = tmp_path_factory.mktemp("installed") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", "--disable-pip-version-check", str(ROOT)],
+    # uv, not pip: the same install (a wheel built by the project's build backend, every dependency from the
+    # index) in 3 s rather than 25.
+    uv = Path(sys.executable).parent / "uv"
+    subprocess.run([str(uv), "venv", "-q", "--python", sys.executable, str(venv)], check=True, cwd=venv.parent)
+    subprocess.run([str(uv), "pip", "install", "-q", "--python", str(venv / "bin" / "python"), str(ROOT)],
                    check=True, cwd=venv.parent)
     return venv
 

@@ -417,6 +417,13 @@ class Engines:
         self.table = Table(runtime / lanes.TABLE_FILE)
         served = {name: Lane(runtime, name, self.table) for name in {lane.name for lane in lanes.lanes(config)}}
         self.lanes = {kind: served[name] for kind, name in lanes.route(config).items()}
+        self.slots = {lane.name: lanes.slot_range(config, lane.name) for lane in lanes.lanes(config)}
+
+    def jobs_in_engines(self) -> dict[str, int]:
+        """The jobs in an engine now (running, or paused by the admission policy), by lane: read from the
+        engine table, which every engine of every web worker's lanes writes."""
+        table = self.table.slots
+        return {name: sum(1 for i in slots if table[i].state == RUNNING) for name, slots in self.slots.items()}
 
     def blocked(self, client: str) -> bool:
         """True if this client address holds its quota of long queries (its new requests get 429)."""

@@ -281,11 +281,13 @@ class Supervisor:
 def _warm_up() -> None:
     """Prepare now what the engines use, so that they share it instead of each doing it: the SERVICE
     check's parser builds its grammar on its first use (hundreds of milliseconds)."""
+    from iscm_kg.querying import statement
+
     from .. import service_policy
 
     logging.getLogger("rdflib").setLevel(logging.ERROR)  # "does not look like a valid URI" for each odd IRI
-    service_policy.endpoints("SELECT * WHERE { SERVICE <http://localhost/> { ?s ?p ?o } }", None)
-    service_policy.endpoints("LOAD <http://localhost/> ; INSERT DATA { <a:s> <a:p> 1 }", None, update=True)
+    service_policy.endpoints(statement("engine/warm-up.rq"), None)
+    service_policy.endpoints(statement("engine/warm-up.ru"), None, update=True)
 
 
 def main() -> None:

@@ -1,29 +1,17 @@
-"""Fixtures of the network tests: our server on loopback (Granian, started with the SPARQL engineer's helper)
-on the real release, and Debian's Chromium driven by Playwright."""
+"""Fixtures of the network tests: Debian's Chromium driven by Playwright (the site is tests/conftest.py's
+`client` in process, or `site` on loopback for the browser)."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.server.conftest import Server, start_ours
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-@pytest.fixture(scope="session")
-def live_server(release: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_ours("networks", tmp_path_factory.mktemp("network-server"), release, workers=1)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

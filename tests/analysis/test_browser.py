@@ -18,13 +18,13 @@ def _page(browser, errors: list[str]):
     return page
 
 
-def test_network_page(live_server, browser, artifacts, node_modules_installed):
-    expected = requests.get(live_server.url + "/api/networks/shared_membership", timeout=30).json()
-    filtered = requests.get(live_server.url + "/api/networks/shared_membership", params={"min_weight": 20},
+def test_network_page(site, browser, artifacts, node_modules_installed):
+    expected = requests.get(site.url + "/api/networks/shared_membership", timeout=30).json()
+    filtered = requests.get(site.url + "/api/networks/shared_membership", params={"min_weight": 20},
                             timeout=30).json()
     errors: list[str] = []
     page = _page(browser, errors)
-    page.goto(live_server.url + "/networks?network=shared_membership")
+    page.goto(site.url + "/networks?network=shared_membership")
     page.wait_for_function("document.body.dataset.graphReady === '1'", timeout=30000)
     assert page.evaluate("window.cy.nodes().length") == len(expected["nodes"])
     assert page.evaluate("window.cy.edges().length") == len(expected["edges"])
@@ -47,13 +47,13 @@ def test_network_page(live_server, browser, artifacts, node_modules_installed):
     assert not errors, errors
 
 
-def test_world_map(live_server, browser, artifacts, node_modules_installed):
-    net = requests.get(live_server.url + "/api/networks/state_iscm", timeout=30).json()
+def test_world_map(site, browser, artifacts, node_modules_installed):
+    net = requests.get(site.url + "/api/networks/state_iscm", timeout=30).json()
     rcm_members = {e["source"] if e["target"] == MECH + "rcm" else e["target"] for e in net["edges"]
                    if MECH + "rcm" in (e["source"], e["target"]) and e["role"] == "member"}
     errors: list[str] = []
     page = _page(browser, errors)
-    page.goto(live_server.url + "/map")
+    page.goto(site.url + "/map")
     page.wait_for_function("document.body.dataset.mapReady === '1'", timeout=30000)
     assert page.locator("path.country[data-party]").count() > 150
     spain = page.locator("path.country[data-party$='/state/ESP']")
@@ -70,15 +70,15 @@ def test_world_map(live_server, browser, artifacts, node_modules_installed):
     assert not errors, errors
 
 
-def test_heatmap_and_matrix(live_server, browser, artifacts):
+def test_heatmap_and_matrix(site, browser, artifacts):
     errors: list[str] = []
     page = _page(browser, errors)
-    page.goto(live_server.url + "/overlaps")
+    page.goto(site.url + "/overlaps")
     page.wait_for_function("document.body.dataset.heatReady === '1'", timeout=30000)
     n = page.locator("table.heatmap tbody tr").count()
     assert n >= 30 and page.locator("table.heatmap td.cell").count() == n * (n - 1)
     page.screenshot(path=str(artifacts / "overlap-heatmap.png"), full_page=True)
-    page.goto(live_server.url + "/matrix")
+    page.goto(site.url + "/matrix")
     page.wait_for_function("document.body.dataset.matrixReady === '1'", timeout=30000)
     rows = page.locator("table.matrix tbody tr").count()
     assert rows > 200

@@ -95,9 +95,9 @@ def test_shacl_violation_fails_validation(workspace):
     assert "not recorded as a member" in result.output
 
 
-def test_failed_build_writes_nothing(workspace, second_build):
+def test_failed_build_writes_nothing(workspace, other_base_build):
     """A good release in place, then a bad build: dist/ still points at the good release, nothing new written."""
-    dist = second_build[0]
+    dist = other_base_build[0]
     dist_parent = dist.parent
     target = os.readlink(dist)
     before = sorted(p.name for p in (dist_parent / ".releases").iterdir())

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
-from iscm_kg.querying import MATERIALIZE_UNION
+from iscm_kg.querying import statement
 
 ROOT = Path(__file__).resolve().parents[2]
 W3C = ROOT / "tests" / "w3c" / "sparql" / "sparql11"
@@ -181,7 +181,7 @@ def start_oxigraph(
     set_union: bool = False,
 ) -> Server:
     """The `oxigraph` server from PyPI on loopback. With ``set_union``, the set union of the loaded named
-    graphs is written into its default graph once, after the load (iscm_kg.querying.MATERIALIZE_UNION, as
+    graphs is written into its default graph once, after the load (queries/store/materialize-union.ru, as
     the build does for our store): no per-query union parameter is needed then."""
     location = tmp / f"{name}-store"
     shutil.rmtree(location, ignore_errors=True)
@@ -193,7 +193,7 @@ def start_oxigraph(
         )
         if set_union:
             subprocess.run(
-                [str(OXIGRAPH), "update", "--location", str(location), "--update", MATERIALIZE_UNION],
+                [str(OXIGRAPH), "update", "--location", str(location), "--update", statement("store/materialize-union.ru")],
                 check=True,
                 capture_output=True,
             )
@@ -217,6 +217,62 @@ def start_oxigraph(
     url = f"http://127.0.0.1:{port}"
     wait_until_up(url + "/query?query=ASK%7B%7D", process, log_path)
     return Server(name, url, process, log_path)
+
+
+# --- metrics, as a client reads them ------------------------------------------------------------------
+
+
+def metric(server: Server, name: str, labels: str = "") -> float:
+    """The sum of a metric over its labels (or the series whose labels start with ``labels``, e.g.
+    ``lane="sparql"``), read from /metrics."""
+    text = requests.get(server.url + "/metrics", timeout=10).text
+    prefixes = (name + "{" + labels,) if labels else (name + " ", name + "{")
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(prefixes))
+
+
+def settled_metric(server: Server, name: str) -> float:
+    """The metric once every worker has published what it counted: two reads further apart than the
+    workers' batching delay (server/batched_metrics.py) agree."""
+    from server.batched_metrics import FLUSH_SECONDS
+
+    deadline = time.monotonic() + 10
+    value = metric(server, name)
+    while time.monotonic() < deadline:
+        settled = time.monotonic() + FLUSH_SECONDS * 1.5
+        while time.monotonic() < settled:
+            time.sleep(0.05)
+        again = metric(server, name)
+        if again == value:
+            break
+        value = again
+    return value
+
+
+def wait_for_metric(server: Server, name: str, at_least: float, timeout: float = 5, labels: str = "") -> float:
+    """The metric once it reaches ``at_least`` (workers publish their counts in batches), or at the timeout."""
+    deadline = time.monotonic() + timeout
+    value = metric(server, name, labels)
+    while value < at_least and time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = metric(server, name, labels)
+    return value
+
+
+def jobs_after(server: Server, lane: str = "sparql", timeout: float = 10) -> float:
+    """The number of jobs in the engines of ``lane`` once there are none, or at the timeout (a stopped
+    engine's slot is cleared when its supervisor has reaped it)."""
+    deadline = time.monotonic() + timeout
+    value = metric(server, "iscm_engine_jobs", f'lane="{lane}"')
+    while value > 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = metric(server, "iscm_engine_jobs", f'lane="{lane}"')
+    return value
+
+
+def wait_for_jobs(server: Server, at_least: int, lane: str = "sparql", timeout: float = 10) -> float:
+    """The number of jobs in the engines of ``lane`` once ``at_least`` are (the server's own gauge,
+    iscm_engine_jobs), or at the timeout: a test waits for its queries to run, never for a fixed time."""
+    return wait_for_metric(server, "iscm_engine_jobs", at_least, timeout, labels=f'lane="{lane}"')
 
 
 # --- the synthetic release ----------------------------------------------------------------------------

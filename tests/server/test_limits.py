@@ -22,9 +22,12 @@ from .conftest import (
     cpu_seconds,
     descendants,
     engine_pids,
+    jobs_after,
     start_ours,
     start_oxigraph,
     supervisor_pid,
+    wait_for_jobs,
+    wait_for_metric,
 )
 from .test_query import media_type, rows, triples
 from .test_sparql_text import mixed_values, values_query
@@ -66,31 +69,6 @@ def limited_remote(server_tmp: Path, dist: Path) -> Iterator[Server]:
     backend.stop()
 
 
-def metric(server: Server, name: str) -> float:
-    text = requests.get(server.url + "/metrics", timeout=10).text
-    return sum(
-        float(line.rsplit(" ", 1)[1])
-        for line in text.splitlines()
-        if line.startswith(name + " ") or line.startswith(name + "{")
-    )
-
-
-def settled_metric(server: Server, name: str) -> float:
-    """The metric once every worker has published what it counted (batched: within 0.2 s)."""
-    time.sleep(0.5)
-    return metric(server, name)
-
-
-def wait_for_metric(server: Server, name: str, at_least: float, timeout: float = 5) -> float:
-    """The metric once it reaches ``at_least`` (workers publish their counts in batches), or at the timeout."""
-    deadline = time.monotonic() + timeout
-    value = metric(server, name)
-    while value < at_least and time.monotonic() < deadline:
-        time.sleep(0.1)
-        value = metric(server, name)
-    return value
-
-
 # --- timeout ---------------------------------------------------------------------------------------------
 
 
@@ -118,12 +96,13 @@ def test_timeout_answers_503_with_a_valid_body_and_stops_the_work(limited: Serve
 def test_cheap_query_answers_while_expensive_ones_run(limited: Server) -> None:
     with ThreadPoolExecutor(3) as pool:
         heavy = [pool.submit(requests.get, limited.sparql, params={"query": HEAVY}, timeout=60) for _ in range(2)]
-        time.sleep(0.5)  # let them start
+        assert wait_for_jobs(limited, 2) >= 2, "the expensive queries did not start"
         cheap = requests.get(limited.sparql, params={"query": CHEAP}, timeout=60)
         assert cheap.status_code == 200
         assert rows(cheap) == [{"l": "Mechanism 03"}]
         assert not any(f.done() for f in heavy), "the cheap query waited for the expensive ones"
         assert [f.result().status_code for f in heavy] == [503, 503]
+    assert jobs_after(limited) == 0  # and their engines are gone
 
 
 def test_timeout_on_the_remote_backend(limited_remote: Server) -> None:
@@ -329,10 +308,7 @@ def test_a_query_whose_supervisor_dies_gets_a_clean_503(server_tmp: Path, dist: 
         with ThreadPoolExecutor(4) as pool:
             pending = [pool.submit(requests.get, server.sparql, params={"query": f"{HEAVY} # {i}"}, timeout=60)
                        for i in range(4)]
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and len(engine_pids(server)) < 4:
-                time.sleep(0.05)
-            time.sleep(0.3)  # the four queries are running
+            assert wait_for_jobs(server, 4) >= 4, "the four queries did not start"
             supervisor = supervisor_pid(server)
             assert supervisor is not None
             os.kill(supervisor, signal.SIGKILL)

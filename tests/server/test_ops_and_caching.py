@@ -23,10 +23,11 @@ from .conftest import (
     descendants,
     engine_pids,
     free_port,
+    settled_metric,
     start_ours,
+    wait_for_metric,
     wait_until_up,
 )
-from .test_limits import settled_metric, wait_for_metric
 from .test_query import rows
 
 QUERY = f"SELECT (COUNT(?m) AS ?n) WHERE {{ ?m a <{EX}ontology#ISCM> }}"

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
@@ -39,7 +38,7 @@ from rdflib.compare import isomorphic
 
 from iscm_kg.querying import QueryFile, all_queries
 
-from .conftest import Server, start_ours, start_oxigraph
+from .conftest import Server, start_ours, start_oxigraph, wait_until_up
 from .virtuoso import VIRTUOSO, start_virtuoso
 
 QUERIES = all_queries()
@@ -148,10 +147,10 @@ def fetch(server: Server, text: str) -> requests.Response:
     )
     for attempt in range(2):
         response = requests.post(server.sparql, data={"query": text}, headers={"Accept": accept}, timeout=120)
-        # A 503 that is not a timeout (an engine restarting) says "Retry-After": once.
+        # A 503 that is not a timeout (an engine restarting) says "Retry-After": once, when it is ready again.
         if response.status_code != 503 or "within its time" in response.text or attempt:
             break
-        time.sleep(1)
+        wait_until_up(server.url + "/ready", server.process, server.log_path)
     assert response.status_code == 200, f"{server.name}: HTTP {response.status_code}: {response.text[:500]}"
     return response
 

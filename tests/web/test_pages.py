@@ -8,9 +8,7 @@ from html.parser import HTMLParser
 
 import html5lib
 import pytest
-import requests
-
-from tests.server.conftest import Server
+from flask.testing import FlaskClient
 
 PAGES = [
     "/",
@@ -66,16 +64,16 @@ class Outline(HTMLParser):
         return sum(1 for t, _ in self.tags if t == tag)
 
 
-def fetch(site: Server, path: str) -> str:
-    response = requests.get(site.url + path, timeout=60)
+def fetch(client: FlaskClient, path: str) -> str:
+    response = client.get(path)
     assert response.status_code == 200, (path, response.text[:500])
     assert response.headers["Content-Type"].startswith("text/html")
     return response.text
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_is_valid_accessible_html(site: Server, path: str) -> None:
-    text = fetch(site, path)
+def test_page_is_valid_accessible_html(client: FlaskClient, path: str) -> None:
+    text = fetch(client, path)
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     parser.parse(text)  # raises on any parse error of the HTML5 syntax
     outline = Outline()
@@ -101,16 +99,16 @@ def links(text: str) -> set[str]:
     return set(re.findall(r'href="([^"]+)"', text))
 
 
-def test_home_has_counts_build_date_validation_and_entry_points(site: Server) -> None:
-    text = fetch(site, "/")
+def test_home_has_counts_build_date_validation_and_entry_points(client: FlaskClient) -> None:
+    text = fetch(client, "/")
     assert re.search(r'<span class="count">\d+</span> ISCMs', text)
     assert "Built on" in text and "conforms" in text
     for target in ("/mechanisms", "/states", "/queries", "/query", "/download/", "/page/id/mechanism/bali"):
         assert target in links(text)
 
 
-def test_iscm_page_has_fact_sheet_members_themes_cooperation_and_overlap(site: Server) -> None:
-    text = fetch(site, "/page/id/mechanism/bali")
+def test_iscm_page_has_fact_sheet_members_themes_cooperation_and_overlap(client: FlaskClient) -> None:
+    text = fetch(client, "/page/id/mechanism/bali")
     assert "<h1>Bali Process on People Smuggling" in text
     assert "Annex 2 number" in text and "/source/report#L1538" in text, "fact-sheet values cite their line"
     assert "Australia" in text and "<code>AUS</code>" in text and "high" in text and "undated" in text
@@ -121,13 +119,13 @@ def test_iscm_page_has_fact_sheet_members_themes_cooperation_and_overlap(site: S
     assert "/page/id/mechanism/igc" in links(text), "cooperation with IGC"
 
 
-def test_iscm_page_with_a_summary(site: Server) -> None:
-    text = fetch(site, "/page/id/mechanism/igc")
+def test_iscm_page_with_a_summary(client: FlaskClient) -> None:
+    text = fetch(client, "/page/id/mechanism/igc")
     assert "One-page summary" in text and "summary-section" in text
 
 
-def test_state_page_lists_iscms_roles_and_states_sharing_most(site: Server) -> None:
-    text = fetch(site, "/page/id/state/ESP")
+def test_state_page_lists_iscms_roles_and_states_sharing_most(client: FlaskClient) -> None:
+    text = fetch(client, "/page/id/state/ESP")
     assert "<h1>Spain</h1>" in text
     assert "/page/id/mechanism/bali" in links(text) and "observer" in text
     assert "/page/id/mechanism/budapest" in links(text) and "member" in text
@@ -135,11 +133,11 @@ def test_state_page_lists_iscms_roles_and_states_sharing_most(site: Server) -> N
     assert "/page/id/state/FRA" in links(text) or "/page/id/state/PRT" in links(text)
 
 
-def test_organization_theme_and_region_pages(site: Server) -> None:
-    assert "Roles in mechanisms" in fetch(site, "/page/id/organization/iom")
-    theme = fetch(site, "/page/id/theme/border-management")
+def test_organization_theme_and_region_pages(client: FlaskClient) -> None:
+    assert "Roles in mechanisms" in fetch(client, "/page/id/organization/iom")
+    theme = fetch(client, "/page/id/theme/border-management")
     assert "ISCMs with this thematic focus" in theme and "/page/id/mechanism/" in theme
-    region = fetch(site, "/page/id/region/africa")
+    region = fetch(client, "/page/id/region/africa")
     assert "ISCMs covering this region" in region and "/page/id/mechanism/" in region
 
 
@@ -153,32 +151,32 @@ def test_organization_theme_and_region_pages(site: Server) -> None:
         ("esp", "/page/id/state/ESP"),  # an ISO code
     ],
 )
-def test_search_finds_names_and_acronym_variants(site: Server, query: str, expected: str) -> None:
-    text = fetch(site, f"/search?q={query}")
+def test_search_finds_names_and_acronym_variants(client: FlaskClient, query: str, expected: str) -> None:
+    text = fetch(client, f"/search?q={query}")
     assert expected in links(text), text[:3000]
 
 
-def test_source_text_has_line_anchors(site: Server) -> None:
-    text = fetch(site, "/source/report")
+def test_source_text_has_line_anchors(client: FlaskClient) -> None:
+    text = fetch(client, "/source/report")
     assert 'id="L1538"' in text
 
 
-def test_generic_pages_follow_links(site: Server) -> None:
-    text = fetch(site, "/page/id/membership/bali/state-MYS/member")
+def test_generic_pages_follow_links(client: FlaskClient) -> None:
+    text = fetch(client, "/page/id/membership/bali/state-MYS/member")
     assert "/page/id/state/MYS" in links(text) and "/page/id/mechanism/bali" in links(text)
 
 
-def test_every_listed_thing_has_a_valid_page(site: Server) -> None:
+def test_every_listed_thing_has_a_valid_page(client: FlaskClient) -> None:
     """A bounded crawl: every page linked from the lists answers 200 with strict-valid HTML."""
     from concurrent.futures import ThreadPoolExecutor
 
     targets: set[str] = set()
     for listing in ("/mechanisms", "/states", "/organizations", "/themes", "/regions"):
-        targets |= {href for href in links(fetch(site, listing)) if href.startswith("/page/")}
+        targets |= {href for href in links(fetch(client, listing)) if href.startswith("/page/")}
     assert len(targets) > 400
 
     def check(path: str) -> str | None:
-        response = requests.get(site.url + path, timeout=60)
+        response = client.get(path)
         if response.status_code != 200:
             return f"{path}: {response.status_code}"
         try:

@@ -8,11 +8,10 @@ import json
 import urllib.parse
 
 import pytest
-import requests
+from flask.testing import FlaskClient
 
 from iscm_kg.paths import QUERIES
 from iscm_kg.querying import all_queries
-from tests.server.conftest import Server
 
 NAMES = sorted(all_queries(QUERIES))
 ISCM_PARAMETER = {"iscm": "https://w3id.org/iscm/id/mechanism/bali"}
@@ -22,61 +21,57 @@ def test_there_are_queries_to_offer() -> None:
     assert len(NAMES) >= 25
 
 
-def test_list_names_every_query_file(site: Server) -> None:
-    data = requests.get(f"{site.url}/api/queries", timeout=30).json()
+def test_list_names_every_query_file(client: FlaskClient) -> None:
+    data = client.get("/api/queries").get_json()
     assert sorted(q["name"] for q in data["queries"]) == NAMES
     for query in data["queries"]:
         assert query["title"] and query["url"] == f"/api/queries/{query['name']}"
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_every_query_runs_by_name_in_json_and_csv(site: Server, name: str) -> None:
-    response = requests.get(f"{site.url}/api/queries/{name}", timeout=60)
+def test_every_query_runs_by_name_in_json_and_csv(client: FlaskClient, name: str) -> None:
+    response = client.get(f"/api/queries/{name}")
     assert response.status_code == 200, response.text[:500]
     if response.headers["Content-Type"].startswith("application/json"):
-        data = response.json()
+        data = response.get_json()
         assert data["query"] == name and isinstance(data["rows"], list) and data["columns"]
-        table = requests.get(f"{site.url}/api/queries/{name}", headers={"Accept": "text/csv"}, timeout=60)
+        table = client.get(f"/api/queries/{name}", headers={"Accept": "text/csv"})
         assert table.headers["Content-Type"].startswith("text/csv")
         header = next(csv.reader(io.StringIO(table.text)))
         assert header == data["columns"]
         assert len(list(csv.reader(io.StringIO(table.text)))) == len(data["rows"]) + 1
 
 
-def test_parameters_are_bound(site: Server) -> None:
-    everything = requests.get(f"{site.url}/api/queries/iscm-members", timeout=60).json()
-    bali = requests.get(f"{site.url}/api/queries/iscm-members", params=ISCM_PARAMETER, timeout=60).json()
+def test_parameters_are_bound(client: FlaskClient) -> None:
+    everything = client.get("/api/queries/iscm-members").get_json()
+    bali = client.get("/api/queries/iscm-members", query_string=ISCM_PARAMETER).get_json()
     assert 0 < len(bali["rows"]) < len(everything["rows"])
     assert {row["iscm"] for row in bali["rows"]} == {ISCM_PARAMETER["iscm"]}
-    short = requests.get(f"{site.url}/api/queries/iscm-members?iscm=mechanism/bali&format=csv", timeout=60)
+    short = client.get("/api/queries/iscm-members?iscm=mechanism/bali&format=csv")
     assert short.status_code == 200 and short.text.count("\n") == len(bali["rows"]) + 1
 
 
-def test_sparql_json_on_request(site: Server) -> None:
-    response = requests.get(
-        f"{site.url}/api/queries/iscm-members",
-        params=ISCM_PARAMETER,
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=60,
-    )
+def test_sparql_json_on_request(client: FlaskClient) -> None:
+    response = client.get("/api/queries/iscm-members", query_string=ISCM_PARAMETER,
+                          headers={"Accept": "application/sparql-results+json"})
     assert response.headers["Content-Type"].startswith("application/sparql-results+json")
-    assert response.json()["results"]["bindings"]
+    assert response.get_json()["results"]["bindings"]
 
 
-def test_bad_requests(site: Server) -> None:
-    assert requests.get(f"{site.url}/api/queries/no-such-query", timeout=30).status_code == 404
-    wrong = requests.get(f"{site.url}/api/queries/iscm-members?nope=1", timeout=30)
+def test_bad_requests(client: FlaskClient) -> None:
+    assert client.get("/api/queries/no-such-query").status_code == 404
+    wrong = client.get("/api/queries/iscm-members?nope=1")
     assert wrong.status_code == 400 and "nope" in wrong.text
-    not_iri = requests.get(f"{site.url}/api/queries/iscm-members?iscm=not%20an%20iri", timeout=30)
+    not_iri = client.get("/api/queries/iscm-members?iscm=not%20an%20iri")
     assert not_iri.status_code == 400
     integer = next((n for n, q in all_queries(QUERIES).items() if "integer" in {t for t, _ in q.params.values()}), None)
     if integer:
         param = next(p for p, (t, _) in all_queries(QUERIES)[integer].params.items() if t == "integer")
-        assert requests.get(f"{site.url}/api/queries/{integer}?{param}=abc", timeout=30).status_code == 400
+        assert client.get(f"/api/queries/{integer}?{param}=abc").status_code == 400
 
 
-def test_openapi_describes_every_query_with_its_parameters(site: Server) -> None:
-    doc = requests.get(f"{site.url}/api/openapi.json", timeout=30).json()
+def test_openapi_describes_every_query_with_its_parameters(client: FlaskClient) -> None:
+    doc = client.get("/api/openapi.json").get_json()
     assert doc["openapi"].startswith("3.") and doc["info"]["title"]
     files = all_queries(QUERIES)
     for name, query in files.items():
@@ -92,29 +87,29 @@ def test_openapi_describes_every_query_with_its_parameters(site: Server) -> None
     assert len(operation_ids) == len(set(operation_ids))
 
 
-def test_query_pages_show_rows_with_links_to_our_pages(site: Server) -> None:
-    listing = requests.get(f"{site.url}/queries", timeout=30).text
+def test_query_pages_show_rows_with_links_to_our_pages(client: FlaskClient) -> None:
+    listing = client.get("/queries").text
     for name in NAMES:
         assert f"/queries/{name}" in listing
-    page = requests.get(f"{site.url}/queries/iscm-members", params={"iscm": "mechanism/bali"}, timeout=60).text
+    page = client.get("/queries/iscm-members", query_string={"iscm": "mechanism/bali"}).text
     assert "/page/id/state/AUS" in page and "Australia" in page
     assert "/query#query=" in page, "a link opens the bound query in the editor"
 
 
-def test_query_ui_offers_every_query_and_serves_yasgui_locally(site: Server) -> None:
-    page = requests.get(f"{site.url}/query", timeout=30).text
+def test_query_ui_offers_every_query_and_serves_yasgui_locally(client: FlaskClient) -> None:
+    page = client.get("/query").text
     config = json.loads(page.split('id="query-ui-config">', 1)[1].split("</script>", 1)[0])
     assert sorted(e["name"] for e in config["examples"]) == NAMES
     assert config["endpoint"] == "/sparql"
     assert "https://" not in "".join(page.split('id="query-ui-config">')[0].split("<script")[1:]), "no CDN"
     for asset in ("/vendor/yasgui/yasgui.min.js", "/vendor/yasgui/yasgui.min.css", "/static/query-ui.js"):
-        response = requests.get(site.url + asset, timeout=30)
+        response = client.get(asset)
         assert response.status_code == 200, asset
-    assert requests.get(f"{site.url}/vendor/yasgui/package.json", timeout=30).status_code == 404
+    assert client.get("/vendor/yasgui/package.json").status_code == 404
 
 
-def test_share_link_format_reopens_a_query(site: Server) -> None:
-    page = requests.get(f"{site.url}/queries/iscm-members", timeout=60).text
+def test_share_link_format_reopens_a_query(client: FlaskClient) -> None:
+    page = client.get("/queries/iscm-members").text
     link = page.split('href="/query#', 1)[1].split('"', 1)[0]
     fields = urllib.parse.parse_qs(link.replace("&amp;", "&"))
     assert fields["tabTitle"] == [all_queries(QUERIES)["iscm-members"].title]

@@ -1,0 +1,2 @@
+# PUT: empty the default graph first.
+DROP SILENT DEFAULT

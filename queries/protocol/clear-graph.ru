@@ -1,0 +1,2 @@
+# PUT: empty the named graph first.
+DROP SILENT GRAPH $graph

@@ -1,0 +1,2 @@
+# DELETE of the default graph (Graph Store Protocol).
+DROP DEFAULT

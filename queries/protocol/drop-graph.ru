@@ -1,0 +1,2 @@
+# DELETE of a named graph (Graph Store Protocol).
+DROP GRAPH $graph
