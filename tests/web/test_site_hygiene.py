@@ -1,7 +1,12 @@
-"""The site's edges, over real HTTP: the endpoint opened in a browser."""
+"""The site's edges, over real HTTP: the endpoint opened in a browser, the 404 page and the favicon."""
 
 from __future__ import annotations
 
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import html5lib
 import pyoxigraph as ox
 import pytest
 import requests
@@ -14,6 +19,10 @@ SD_SERVICE = "http://www.w3.org/ns/sparql-service-description#Service"
 
 def get(site: Server, path: str, accept: str | None = BROWSER_ACCEPT, **kwargs: object) -> requests.Response:
     return requests.get(site.url + path, headers={"Accept": accept}, timeout=60, **kwargs)  # type: ignore[arg-type]
+
+
+def links(text: str) -> set[str]:
+    return set(re.findall(r'href="([^"]+)"', text))
 
 
 # --- /sparql opened in a browser -------------------------------------------------------------------------
@@ -59,3 +68,52 @@ def test_a_format_parameter_or_a_query_is_answered_as_before(site: Server) -> No
     # A browser's query: the results in the one results format its Accept names (application/xml)
     results = get(site, "/sparql?query=ASK%7B%7D", allow_redirects=False)
     assert results.status_code == 200 and results.headers["Content-Type"].startswith("application/sparql-results+xml")
+
+
+# --- 404 -------------------------------------------------------------------------------------------------
+
+UNKNOWN = ["/no/such/path", "/static/nope.css", "/id/mechanism/nope", "/api/nope", "/sparql/nope",
+           "/download/nope", "/vendor/yasgui/nope.js", "/%ff", "/page/id/mechanism/nope"]
+
+
+@pytest.mark.parametrize("path", UNKNOWN)
+@pytest.mark.parametrize("accept", [BROWSER_ACCEPT, "text/html"])
+def test_an_unknown_path_is_a_404_page_with_the_navigation(site: Server, path: str, accept: str) -> None:
+    response = get(site, path, accept)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("text/html")
+    html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(response.text)
+    assert '<html lang="en">' in response.text
+    assert '<nav class="site-nav" aria-label="Main">' in response.text
+    assert {"/mechanisms", "/states", "/query", "/download/", "/ontology.html"} <= links(response.text)
+    assert "<h1>Not found</h1>" in response.text
+
+
+@pytest.mark.parametrize("path", UNKNOWN[:6])
+def test_an_unknown_path_answers_programs_in_json_or_text(site: Server, path: str) -> None:
+    problem = get(site, path, "application/json")
+    assert problem.status_code == 404 and problem.headers["Content-Type"] == "application/problem+json"
+    assert json.loads(problem.content)["status"] == 404
+    plain = get(site, path, None)
+    assert plain.status_code == 404 and plain.headers["Content-Type"].startswith("text/plain")
+    assert plain.text.startswith("404 Not Found")
+
+
+@pytest.mark.parametrize("path", ["/%ff%fe", "/page/%00", "/id/%20x", "/data/id/nope.ttl", "/ontology.nope",
+                                  "/download/iscm-kg-1999-01-01.nq", "/.well-known/nope", "/page/"])
+@pytest.mark.parametrize("accept", [BROWSER_ACCEPT, "application/json", None])
+def test_odd_paths_never_answer_a_server_error(site: Server, path: str, accept: str | None) -> None:
+    assert get(site, path, accept).status_code < 500
+
+
+# --- the favicon -----------------------------------------------------------------------------------------
+
+
+def test_the_favicon_is_served_and_linked(site: Server) -> None:
+    icon = requests.get(site.url + "/favicon.ico", timeout=60)
+    assert icon.status_code == 200 and icon.headers["Content-Type"].startswith("image/svg+xml")
+    assert ET.fromstring(icon.content).tag == "{http://www.w3.org/2000/svg}svg"
+    home = get(site, "/").text
+    linked = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', home)
+    assert linked is not None
+    assert requests.get(site.url + linked.group(1), timeout=60).content == icon.content
