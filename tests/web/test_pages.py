@@ -42,6 +42,7 @@ PAGES = [
     "/download/",
     "/validation",
     "/query",
+    "/ontology.html",
 ]
 
 

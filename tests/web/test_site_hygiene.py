@@ -1,4 +1,5 @@
-"""The site's edges, over real HTTP: the endpoint opened in a browser, the 404 page and the favicon."""
+"""The site's edges, over real HTTP: the endpoint opened in a browser, the ontology's page, the 404 page and
+the favicon."""
 
 from __future__ import annotations
 
@@ -68,6 +69,24 @@ def test_a_format_parameter_or_a_query_is_answered_as_before(site: Server) -> No
     # A browser's query: the results in the one results format its Accept names (application/xml)
     results = get(site, "/sparql?query=ASK%7B%7D", allow_redirects=False)
     assert results.status_code == 200 and results.headers["Content-Type"].startswith("application/sparql-results+xml")
+
+
+# --- the ontology ----------------------------------------------------------------------------------------
+
+
+def test_the_ontology_page_is_in_the_site_layout_with_its_title_and_iri(site: Server) -> None:
+    text = get(site, "/ontology.html").text
+    assert text.startswith("<!DOCTYPE html>") and '<html lang="en">' in text
+    assert "<title>ISCM ontology · ISCM knowledge graph</title>" in text
+    assert text.count("<h1") == 1 and "<h1>ISCM ontology</h1>" in text
+    assert "Mechanism status</h1>" not in text and "<title>Mechanism status" not in text
+    assert "<code>https://w3id.org/iscm/ontology</code>" in text
+    assert '<nav class="site-nav" aria-label="Main">' in text
+    assert '<a href="/ontology.html" aria-current="page">Ontology</a>' in text
+    assert {"/ontology.ttl", "/ontology.jsonld", "/page/id/role/", "/page/id/status/"} <= links(text)
+    assert '<a href="#ISCM">' in text or 'id="ISCM"' in text, "the terms are anchored"
+    assert "rdflib.term" not in text, "the table of contents shows labels"
+    assert "<style" not in text and "<script" not in text, "no pyLODE page styles or script"
 
 
 # --- 404 -------------------------------------------------------------------------------------------------
