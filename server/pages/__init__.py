@@ -9,7 +9,7 @@ The blueprint and its URL rules are here; each module below does one job:
 - ``facts``: facts, incoming links and memberships of one thing, with their sources;
 - ``templating``: template globals and filters, ``render``;
 - ``home``, ``lists``, ``search``, ``source``: those pages;
-- ``resource``: ``/page/…`` by kind (``mechanism``, ``state``, ``organization``) or the generic page.
+- ``resource``: ``/page/…`` by kind (``mechanism``, ``state``, ``organization``, ``dataset``) or the generic page.
 
 The favicon and the 404 answer of every path no route answers are here too.
 """

@@ -42,6 +42,7 @@ PAGES = [
     "/download/",
     "/validation",
     "/query",
+    "/page/id/dataset/iscm-kg",
     "/ontology.html",
 ]
 

@@ -1,5 +1,5 @@
-"""The site's edges, over real HTTP: the endpoint opened in a browser, the ontology's page, the 404 page and
-the favicon."""
+"""What every page shares and the site's edges, over real HTTP: the endpoint opened in a browser, the footer
+(licence, attribution, how to cite), the dataset record's page, the ontology's page, the 404 page and the favicon."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ import pytest
 import requests
 
 from tests.server.conftest import Server
-from tests.web.conftest import BROWSER_ACCEPT
+from tests.web.conftest import BASE, BROWSER_ACCEPT
 
+ODBL = "https://opendatacommons.org/licenses/odbl/1-0/"
+LICENCE_LINK = f'<a rel="license" href="{ODBL}">Open Database License (ODbL) 1.0</a>'
+DATASET = BASE + "id/dataset/iscm-kg"
 SD_SERVICE = "http://www.w3.org/ns/sparql-service-description#Service"
 
 
@@ -24,6 +27,11 @@ def get(site: Server, path: str, accept: str | None = BROWSER_ACCEPT, **kwargs: 
 
 def links(text: str) -> set[str]:
     return set(re.findall(r'href="([^"]+)"', text))
+
+
+def part(text: str, tag: str) -> str:
+    """The element ``tag`` of a page (main or footer), as text."""
+    return text[text.index(f"<{tag}") : text.index(f"</{tag}>")]
 
 
 # --- /sparql opened in a browser -------------------------------------------------------------------------
@@ -71,6 +79,64 @@ def test_a_format_parameter_or_a_query_is_answered_as_before(site: Server) -> No
     assert results.status_code == 200 and results.headers["Content-Type"].startswith("application/sparql-results+xml")
 
 
+# --- the footer of every page ----------------------------------------------------------------------------
+
+FOOTED = ["/", "/page/id/mechanism/bali", "/page/id/state/ESP", "/search?q=bali", "/queries", "/query",
+          "/networks", "/download/", "/validation", "/ontology.html", "/page/id/dataset/iscm-kg", "/no/such/page"]
+
+
+@pytest.mark.parametrize("path", FOOTED)
+def test_every_footer_has_the_licence_attribution_and_how_to_cite(site: Server, path: str) -> None:
+    response = get(site, path)
+    assert response.status_code == (404 if path == "/no/such/page" else 200)
+    footer = part(response.text, "footer")
+    assert LICENCE_LINK in footer
+    assert "© 2019 International Organization for Migration (IOM)" in footer
+    assert "/page/id/document/report" in links(footer), "the IOM report is the source"
+    assert "Data by Countries States Cities Database" in footer and "ODbL v1.0" in footer
+    assert "hdx-python-country" in footer and "UN M49" in footer
+    assert "/page/id/dataset/iscm-kg#cite" in links(footer)
+    assert "/query" in links(footer) and "/sparql" not in links(footer), "people go to the query editor"
+
+
+# --- the dataset record ----------------------------------------------------------------------------------
+
+
+def test_the_dataset_iri_opens_its_page(site: Server) -> None:
+    response = get(site, "/id/dataset/iscm-kg", allow_redirects=False)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/page/id/dataset/iscm-kg")
+
+
+def test_the_dataset_page_has_version_licence_attribution_downloads_and_citation(site: Server) -> None:
+    info = get(site, "/download/build-info.json", None).json()
+    response = get(site, "/page/id/dataset/iscm-kg")
+    assert response.status_code == 200
+    main = part(response.text, "main")
+    assert "<h1>ISCM knowledge graph</h1>" in main
+    assert "Every fact carries its source." in main, "the description of the VoID record"
+    assert f'<code class="version">{info["dataset_version"]}</code>' in main
+    assert f'<time datetime="{info["built_at"]}">{info["built_at"][:10]}</time>' in main
+    assert f"{info['triples']:,} triples" in main
+    assert LICENCE_LINK in main
+    assert "Data by Countries States Cities Database" in main and "hdx-python-country" in main
+    assert "published by International Organization for Migration (IOM) in 2019" in main
+    for dump in ("iscm-kg.nq", "iscm-kg.trig", "iscm-kg.ttl", "iscm-kg.jsonld"):
+        assert f"/download/{dump}" in links(main)
+    assert "/download/" in links(main)
+    cite = re.search(r'<h2 id="cite">How to cite</h2>.*?<pre class="citation">([^<]+)</pre>', main, re.S)
+    assert cite is not None
+    assert cite.group(1) == (
+        f"ISCM knowledge graph (version {info['dataset_version']}, {info['built_at'][:10]}) [data set]. "
+        f"{DATASET}. Licence: Open Database License (ODbL) 1.0."
+    )
+    assert "International Organization for Migration (IOM) (2019). Advancing a common understanding" in main
+
+
+def test_a_dump_the_dataset_page_links_is_served(site: Server) -> None:
+    response = requests.head(site.url + "/download/iscm-kg.ttl", timeout=60)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/turtle")
+
+
 # --- the ontology ----------------------------------------------------------------------------------------
 
 
@@ -105,7 +171,7 @@ def test_an_unknown_path_is_a_404_page_with_the_navigation(site: Server, path: s
     assert '<html lang="en">' in response.text
     assert '<nav class="site-nav" aria-label="Main">' in response.text
     assert {"/mechanisms", "/states", "/query", "/download/", "/ontology.html"} <= links(response.text)
-    assert "<h1>Not found</h1>" in response.text
+    assert "<h1>Not found</h1>" in response.text and LICENCE_LINK in response.text
 
 
 @pytest.mark.parametrize("path", UNKNOWN[:6])
