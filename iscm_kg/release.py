@@ -192,7 +192,8 @@ def _void(folder: Path, stats: dict, base: str, version: str) -> list[ox.Triple]
     add(ds, dct + "license", N("https://opendatacommons.org/licenses/odbl/1-0/"))
     add(ds, dct + "rights", L("Country identifiers: Data by Countries States Cities Database, "
                               "https://github.com/dr5hn/countries-states-cities-database | ODbL v1.0. "
-                              "Source texts: © 2019 International Organization for Migration (IOM).", language="en"))
+                              "Source texts: © 2019 International Organization for Migration (IOM). "
+                              "UN M49 regions: OCHA's hdx-python-country package.", language="en"))
     add(ds, dct + "hasVersion", L(version))
     add(ds, dct + "source", N(base + "id/document/report"))
     add(ds, void + "uriSpace", L(base + "id/"))

@@ -12,7 +12,8 @@ The scheme (see docs/linked-data.md):
   a suffix negotiates the format itself. An IRI ending in ``/`` (a concept scheme) has its document at
   ``/data/{path}index.{ext}``.
 - ``/ontology`` (and its version IRI) answers 303 to ``/ontology.html`` (documentation generated with
-  pyLODE; each term has its anchor, so ``…/ontology#ISCM`` lands on its entry) or ``/ontology.{ext}``.
+  pyLODE, in the site's layout; each term has its anchor, so ``…/ontology#ISCM`` lands on its entry) or
+  ``/ontology.{ext}``.
 
 IRIs under the configured base (the release's ``base_iri``) map onto this host: a request to
 ``http://HOST/id/mechanism/bali`` describes ``{base}id/mechanism/bali``. The documents keep the base IRIs.
@@ -20,11 +21,11 @@ IRIs under the configured base (the release's ``base_iri``) map onto this host: 
 
 from __future__ import annotations
 
-import re
 import threading
+from typing import Any
 
 from cachetools import LRUCache, cached
-from flask import Blueprint, Response, redirect, request
+from flask import Blueprint, Response, redirect, render_template, request
 
 from .dataset import (
     base_iri,
@@ -160,51 +161,20 @@ def ontology_document(suffix: str) -> Response:
         headers, fresh = cache_validators("html")
         if fresh:
             return Response(status=304, headers=headers)
-        return Response(ontology_html(), content_type="text/html; charset=utf-8", headers=headers)
+        body = render_template("ontology.html", doc=ontology_documentation(), nav="ontology")
+        return Response(body, content_type="text/html; charset=utf-8", headers=headers)
     if suffix not in SUFFIXES:
         return not_found_response(message=f"the ontology has no .{suffix} document")
     return rdf_response(ontology_triples, SUFFIXES[suffix])
 
 
-def ontology_html() -> str:
-    """The ontology's documentation, generated once per dataset version and base with pyLODE."""
-    return _ontology_html(str(store().version.tag), base_iri())
+def ontology_documentation() -> dict[str, Any]:
+    """The ontology's documentation (ontology_doc.py), generated once per dataset version and base."""
+    return _ontology_documentation(str(store().version.tag), base_iri())
 
 
 @cached(LRUCache(maxsize=2), lock=threading.Lock())
-def _ontology_html(_version: str, _base: str) -> str:  # the arguments are the cache key
-    return _render_ontology(serialize(ontology_triples(), "turtle"))
+def _ontology_documentation(_version: str, base: str) -> dict[str, Any]:  # the arguments are the cache key
+    from . import ontology_doc  # pyLODE and rdflib load in a worker only when the page is first asked for
 
-
-def _render_ontology(turtle: bytes) -> str:
-    import logging
-
-    import rdflib
-    from pylode import OntPub
-
-    graph = rdflib.Graph()
-    graph.parse(data=turtle, format="turtle")
-    logging.getLogger("root").setLevel(max(logging.getLogger("root").level, logging.WARNING))
-    html = OntPub(ontology=graph).make_html()
-    # A way back to the site from the generated page.
-    html = html.replace("<body>", '<body><p><a href="/">ISCM knowledge graph</a> › ontology</p>', 1)
-    return _anchor_local_names(html, base_iri() + "ontology#")
-
-
-_ENTITY = re.compile(r'<div class="property entity" id="([^"]+)">(.{0,600}?)<code>([^<]+)</code>', re.S)
-
-
-def _anchor_local_names(html: str, namespace: str) -> str:
-    """pyLODE names some anchors after labels (``countryorterritory``); add the term's local name as an
-    anchor too, so that ``…/ontology#Country`` lands on its entry."""
-    taken = set(re.findall(r'id="([^"]+)"', html))
-
-    def add(match: re.Match[str]) -> str:
-        anchor, iri = match.group(1), match.group(3).strip()
-        local = iri[len(namespace) :] if iri.startswith(namespace) else None
-        if not local or local == anchor or local in taken or not re.fullmatch(r"[A-Za-z_][\w-]*", local):
-            return match.group(0)
-        taken.add(local)
-        return f'<span id="{local}"></span>' + match.group(0)
-
-    return _ENTITY.sub(add, html)
+    return ontology_doc.render(serialize(ontology_triples(), "turtle"), base + "ontology#")

@@ -166,6 +166,16 @@ PAGE_OR_DOCUMENT: dict[str, str] = {
 }
 
 
+def prefers_page(accept: str | None, kind: str) -> bool:
+    """True if the Accept header ranks a web page above every format of ``kind``: a browser opening the URL.
+    A tie goes to the data, so ``*/*`` and no header (programs) keep getting it."""
+    if not accept or not accept.strip():
+        return False
+    pages = [media_type for media_type, key in PAGE_OR_DOCUMENT.items() if key == HTML]
+    offered = [media_type for fmt in FORMATS[kind] for media_type in fmt.media_types] + pages
+    return best_offer(accept, offered) in pages
+
+
 def choose_representation(accept: str | None) -> str | None:
     """``html`` or a document format key (of RDF formats) for an Accept header; None if nothing offered fits."""
     if not accept or not accept.strip():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, redirect, request
 
 from . import negotiation
 from .engine.store import EngineStore
@@ -78,13 +78,16 @@ def describe(endpoint: str, store: EngineStore, updates: bool, federation: bool)
 @bp.route("/sparql", methods=["GET", "HEAD"])
 def service_description() -> Response:
     """The service description in the RDF syntax the client accepts (Turtle by default): a GET on the
-    endpoint without a query (the gateway answers queries itself)."""
+    endpoint without a query (the gateway answers queries itself). A browser is sent to the query editor."""
     endpoint = current_app.config.get("PUBLIC_ENDPOINT_URL") or request.base_url
-    fmt = negotiation.choose(
-        negotiation.RDF,
-        request.headers.get("Accept"),
-        request.args.get("format") or request.args.get("output"),
-    )
+    accept = request.headers.get("Accept")
+    format_param = request.args.get("format") or request.args.get("output")
+    if not format_param and negotiation.prefers_page(accept, negotiation.RDF):
+        # A person who opens the endpoint in a browser wants to query it: the editor runs its queries here.
+        response = redirect("/query", code=303)
+        response.headers["Vary"] = "Accept"
+        return response
+    fmt = negotiation.choose(negotiation.RDF, accept, format_param)
     if fmt is None:
         offered = ", ".join(negotiation.offered_media_types(negotiation.RDF))
         raise ProtocolError(406, f"the service description is offered as: {offered}", "Accept")

@@ -4,7 +4,8 @@
   (``application/sparql-query``); update by POST form-encoded (``update=``) and POST direct
   (``application/sparql-update``). ``default-graph-uri`` / ``named-graph-uri`` and
   ``using-graph-uri`` / ``using-named-graph-uri`` set the dataset.
-- A GET without a query answers the service description (a Flask view: service_description.py).
+- A GET without a query answers the service description (a Flask view: service_description.py); a
+  browser (Accept preferring text/html) is sent to the query editor, /query.
 - Queries are answered by the query service (query_service.py): validators, caches, the engines.
 
 :func:`parse` reads a request into a :class:`~server.query_service.QueryRequest`, an

@@ -9,12 +9,14 @@ The blueprint and its URL rules are here; each module below does one job:
 - ``facts``: facts, incoming links and memberships of one thing, with their sources;
 - ``templating``: template globals and filters, ``render``;
 - ``home``, ``lists``, ``search``, ``source``: those pages;
-- ``resource``: ``/page/…`` by kind (``mechanism``, ``state``, ``organization``) or the generic page.
+- ``resource``: ``/page/…`` by kind (``mechanism``, ``state``, ``organization``, ``dataset``) or the generic page.
+
+The favicon and the 404 answer of every path no route answers are here too.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
 
 from ..dataset import not_found_response
 from . import home, lists, resource, search, source, templating
@@ -24,8 +26,17 @@ __all__ = ["bp"]
 bp = Blueprint("pages", __name__)
 templating.register(bp)
 
+
+def favicon() -> Response:
+    # Browsers and crawlers ask for /favicon.ico whatever the pages link to: the same SVG icon.
+    response = current_app.send_static_file("favicon.svg")
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 # Endpoint names are the view functions' names (pages.home, pages.page, …), as before the split.
 for rule, view in (
+    ("/favicon.ico", favicon),
     ("/", home.home),
     ("/mechanisms", lists.mechanisms),
     ("/states", lists.states),
@@ -39,7 +50,8 @@ for rule, view in (
     bp.add_url_rule(rule, view_func=view)
 
 
-@bp.errorhandler(404)
+@bp.app_errorhandler(404)
 def _not_found(_exc: Exception) -> Response:
-    # abort(404) in these views answers like any unknown IRI: a page for browsers, text for programs.
+    # Any path nobody answers (and abort(404) in a view) answers like an unknown IRI: a page with the site's
+    # navigation for browsers, text or problem JSON for programs.
     return not_found_response()

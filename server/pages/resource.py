@@ -1,5 +1,5 @@
-"""``/page/{path}``: the page of any thing or named graph under the base, by kind; things without a page
-of their own (memberships, roles, documents, named graphs, …) get the generic one."""
+"""``/page/{path}``: the page of any thing or named graph under the base, by kind (the dataset record has its
+own); things without a page of their own (memberships, roles, documents, named graphs, …) get the generic one."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask import Response
 
 from ..dataset import base_iri, exists, not_found_response, short
 from .common import KIND_NAMES, Row, expand, kind_of, labels, q, val
+from .dataset import dataset_page, is_record
 from .facts import collect_iris, facts, incoming, order_facts
 from .mechanism import mechanism_page
 from .organization import KINDS as CONCEPT_KINDS
@@ -30,6 +31,8 @@ def page(path: str) -> Response:
         return state_page(iri)
     if kind in CONCEPT_KINDS:
         return party_or_concept_page(iri, kind)
+    if kind == "dataset" and is_record(iri):
+        return dataset_page(iri)
     return resource_page(iri)
 
 

@@ -20,6 +20,7 @@ ABOUT = {("graph-content", "graph"): "https://w3id.org/iscm/graph/mechanisms/bal
          ("memberships-of-party", "subject"): "https://w3id.org/iscm/id/state/MAR",
          ("summary", "iri"): "https://w3id.org/iscm/id/mechanism/rcm",
          ("source-file", "iri"): "https://w3id.org/iscm/id/document/report",
+         ("document-citation", "iri"): "https://w3id.org/iscm/id/document/report",
          ("search", "prefix"): "https://w3id.org/iscm/id/mechanism/",
          ("theme-mechanisms", "iri"): "https://w3id.org/iscm/id/theme/labour-migration",
          ("region-mechanisms", "iri"): "https://w3id.org/iscm/id/region/africa",

@@ -107,6 +107,14 @@ def test_canned_query_in_the_query_ui(page, artifacts: Path) -> None:  # type: i
     page.screenshot(path=str(artifacts / "04-query-ui.png"), full_page=True)
 
 
+def test_the_endpoint_opened_in_the_browser_is_the_query_editor(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/sparql")  # before, Chromium downloaded the service description (sparql.rdf)
+    page.wait_for_url("**/query")
+    assert page.locator("h1").inner_text() == "Query editor"
+    page.locator(".yasqe").first.wait_for(state="visible")
+    page.screenshot(path=str(artifacts / "07-sparql-in-a-browser.png"))
+
+
 def test_shared_link_reopens_a_query(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
     query = (
         "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"

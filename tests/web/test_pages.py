@@ -40,6 +40,8 @@ PAGES = [
     "/download/",
     "/validation",
     "/query",
+    "/page/id/dataset/iscm-kg",
+    "/ontology.html",
 ]
 
 
