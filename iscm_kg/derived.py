@@ -48,6 +48,24 @@ def short_labels(union: Graph, derived: Graph) -> None:
             derived.add((node, ISCM.shortLabel, label))
 
 
+def mechanism_short_labels(union: Graph, derived: Graph) -> None:
+    """The name a mechanism goes by, for titles, links and legends (RCM, Rabat Process, Budapest Process): its
+    acronym, else a name of its own ending in "Process", else its name if short, else its shortest short name;
+    none when every name it has is long (the pages show its name then)."""
+    for node in set(union.subjects(SKOS.prefLabel, None)):
+        thing = IDS.split(str(node))
+        if thing is None or thing.kind != "mechanism" or (node, ISCM.shortLabel, None) in union:
+            continue
+        pref = [str(v) for v in union.objects(node, SKOS.prefLabel)]
+        alt = sorted(str(v) for v in union.objects(node, SKOS.altLabel))
+        candidates = [*sorted(str(v) for v in union.objects(node, ISCM.acronym)),
+                      *(name for name in alt + pref if name.endswith("Process")),
+                      *pref, *sorted(alt, key=len)]
+        short = next((name for name in candidates if len(name) <= SHORT_LABEL_LENGTH), None)
+        if short is not None:
+            derived.add((node, ISCM.shortLabel, Literal(short, lang="en")))
+
+
 def latest_as_of(union: Graph, membership: URIRef) -> Literal | None:
     """The latest year the references of a statement describe (None if all are undated)."""
     years = [year for ref in union.objects(membership, PROV.qualifiedDerivation)
@@ -114,6 +132,7 @@ def add_derived(dataset: Dataset) -> None:
             where = f"{str(doc).rsplit('/', 1)[-1]}, line {union.value(locator, ISCM.line)}" if doc else "?"
             derived.add((ref, RDFS.label, Literal(f"{where}: {text}", lang="en")))
     short_labels(union, derived)
+    mechanism_short_labels(union, derived)
     for cell in set(union.subjects(RDF.type, ISCM.ThemeMatrixCell)):
         theme = _label(union, union.value(cell, ISCM.cellTheme))
         column = union.value(cell, ISCM.cellColumnLabel) or f"column {union.value(cell, ISCM.cellColumn)}"

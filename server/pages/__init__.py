@@ -44,6 +44,7 @@ for rule, view in (
     ("/themes", lists.themes),
     ("/regions", lists.regions),
     ("/search", search.search),
+    ("/search/suggest", search.suggest),
     ("/page/<path:path>", resource.page),
     ("/source/<key>", source.source_text),
 ):

@@ -51,8 +51,9 @@ def expand(names: list[str]) -> list[str]:
     return [known[prefix] + local for prefix, _, local in (name.partition(":") for name in names)]
 
 
-def labels(iris: Iterable[str]) -> dict[str, str]:
-    """The best label of each IRI: skos:prefLabel, else rdfs:label, else an acronym (English first)."""
+def labels(iris: Iterable[str], short: bool = True) -> dict[str, str]:
+    """The best label of each IRI: the name a mechanism goes by (its short label; not with ``short=False``,
+    for its formal name), else skos:prefLabel, else rdfs:label, else an acronym (English first)."""
     wanted = sorted({i for i in iris if i})
     found: dict[str, str] = {}
     for start in range(0, len(wanted), LABEL_CHUNK):
@@ -60,6 +61,8 @@ def labels(iris: Iterable[str]) -> dict[str, str]:
         for row in q("labels", x=wanted[start : start + LABEL_CHUNK]):
             candidate = (int(val(row, "k") or 9), val(row, "l") or "")
             iri = val(row, "x") or ""
+            if candidate[0] == 0 and not short:
+                continue
             if candidate[1] and (iri not in best or candidate < best[iri]):
                 best[iri] = candidate
         found.update({iri: label for iri, (_k, label) in best.items()})

@@ -55,10 +55,10 @@ def mechanism_list() -> list[dict[str, Any]]:
         if TYPE_ORDER.get(kind, 9) < TYPE_ORDER.get(entry["type"], 9):
             entry["type"] = kind
     names = labels(set(found) | {m["status"] for m in found.values() if m["status"]})
-    acronym = acronyms(list(found))
+    formal = labels(found, short=False)
     for entry in found.values():
         entry["label"] = names.get(entry["iri"], short(entry["iri"]))
-        entry["acronym"] = acronym.get(entry["iri"])
+        entry["formal"] = formal.get(entry["iri"])
         entry["type_name"] = TYPE_NAMES.get(entry["type"], entry["type"])
         entry["status_label"] = names.get(entry["status"] or "", "")
     return sorted(found.values(), key=lambda m: m["label"].lower())

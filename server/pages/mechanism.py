@@ -106,6 +106,7 @@ def mechanism_page(iri: str) -> Response:
         "mechanism.html",
         iri=iri,
         name=names.get(iri, short(iri)),
+        formal=labels([iri], short=False).get(iri),
         names=names,
         fact_sheet=fact_sheet,
         themes=sections.get("thematicFocus"),

@@ -93,8 +93,8 @@ def test_page_is_valid_accessible_html(client: FlaskClient, path: str) -> None:
         if tag == "img":
             assert attrs.get("alt") is not None
         assert int(attrs.get("tabindex") or 0) <= 0, "no positive tabindex: the reading order is the tab order"
-        if tag == "script" and path != "/query":
-            assert attrs.get("type") == "application/json", f"{path} needs no script"
+        if tag == "script" and path != "/query":  # pages work without script; the search box's suggestions add to it
+            assert attrs.get("type") == "application/json" or attrs.get("src") == "/static/search.js", path
 
 
 def links(text: str) -> set[str]:
@@ -111,7 +111,7 @@ def test_home_has_counts_build_date_validation_and_entry_points(client: FlaskCli
 
 def test_iscm_page_has_fact_sheet_members_themes_cooperation_and_overlap(client: FlaskClient) -> None:
     text = fetch(client, "/page/id/mechanism/bali")
-    assert "<h1>Bali Process on People Smuggling" in text
+    assert "<h1>Bali Process</h1>" in text and '<p class="formal-name">Bali Process on People Smuggling' in text
     assert "Annex 2 number" in text and "/source/report#L1538" in text, "fact-sheet values cite their line"
     assert "Australia" in text and "<code>AUS</code>" in text and "high" in text and "undated" in text
     assert "https://www.iom.int/node/30036" in text, "membership source pages are linked"
@@ -156,6 +156,45 @@ def test_organization_theme_and_region_pages(client: FlaskClient) -> None:
 def test_search_finds_names_and_acronym_variants(client: FlaskClient, query: str, expected: str) -> None:
     text = fetch(client, f"/search?q={query}")
     assert expected in links(text), text[:3000]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("Marocco", "/page/id/state/MAR"),  # typos
+        ("Colmbo", "/page/id/mechanism/colombo"),
+        ("Budapst", "/page/id/mechanism/budapest"),
+        ("Phillipines", "/page/id/state/PHL"),
+        ("sao tome", "/page/id/state/STP"),  # accents ignored (São Tomé)
+        ("cote d", "/page/id/state/CIV"),
+        ("rabat process", "/page/id/mechanism/rabat"),  # the name people use
+        ("IOM", "/page/id/organization/iom"),  # and not Biometrics: words are matched from their start
+    ],
+)
+def test_search_suggests_as_one_types_with_typos_and_accents(client: FlaskClient, query: str, first: str) -> None:
+    found = client.get("/search/suggest", query_string={"q": query}).get_json()
+    assert found and found[0]["href"] == first, found
+    assert all(item["label"] != "Biometrics" for item in found)
+    assert len(found) <= 8
+
+
+def test_search_says_when_it_shows_close_spellings(client: FlaskClient) -> None:
+    text = fetch(client, "/search?q=Marocco")
+    assert "nothing has that name; these names are the closest" in text
+    assert "/page/id/state/MAR" in links(text)
+    assert "closest" not in fetch(client, "/search?q=Morocco")
+
+
+def test_iscms_go_by_the_names_people_use(client: FlaskClient) -> None:
+    """The short name is the title and the link text, the formal name under it."""
+    page = fetch(client, "/page/id/mechanism/rabat")
+    assert "<h1>Rabat Process</h1>" in page
+    assert '<p class="formal-name">Euro-African Dialogue on Migration and Development</p>' in page
+    assert "<title>Rabat Process · " in page
+    listing = fetch(client, "/mechanisms")
+    for path, name in [("colombo", "Colombo Process"), ("rcm", "RCM"), ("bali", "Bali Process"),
+                       ("budapest", "Budapest Process"), ("gfmd", "GFMD")]:
+        assert f'<a href="/page/id/mechanism/{path}">{name}</a>' in listing, name
 
 
 def test_source_text_has_line_anchors(client: FlaskClient) -> None:

@@ -152,7 +152,8 @@ def test_the_ontology_page_is_in_the_site_layout_with_its_title_and_iri(site: Se
     assert {"/ontology.ttl", "/ontology.jsonld", "/page/id/role/", "/page/id/status/"} <= links(text)
     assert '<a href="#ISCM">' in text or 'id="ISCM"' in text, "the terms are anchored"
     assert "rdflib.term" not in text, "the table of contents shows labels"
-    assert "<style" not in text and "<script" not in text, "no pyLODE page styles or script"
+    scripts = re.findall(r"<script[^>]*>", text)
+    assert "<style" not in text and scripts == ['<script src="/static/search.js" defer>'], "no pyLODE styles or script"
 
 
 # --- 404 -------------------------------------------------------------------------------------------------
