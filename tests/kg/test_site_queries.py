@@ -21,7 +21,7 @@ ABOUT = {("graph-content", "graph"): "https://w3id.org/iscm/graph/mechanisms/bal
          ("summary", "iri"): "https://w3id.org/iscm/id/mechanism/rcm",
          ("source-file", "iri"): "https://w3id.org/iscm/id/document/report",
          ("document-citation", "iri"): "https://w3id.org/iscm/id/document/report",
-         ("search", "prefix"): "https://w3id.org/iscm/id/mechanism/",
+         ("search-names", "prefix"): "https://w3id.org/iscm/id/mechanism/",
          ("theme-mechanisms", "iri"): "https://w3id.org/iscm/id/theme/labour-migration",
          ("region-mechanisms", "iri"): "https://w3id.org/iscm/id/region/africa",
          ("m49-states", "iri"): "https://w3id.org/iscm/id/m49/002"}
@@ -29,7 +29,7 @@ EMPTY = {"validation-results"}  # runs on the validation report, not on the data
 
 
 def test_the_site_queries_are_there() -> None:
-    assert len(SITE) >= 25 and {"labels", "describe", "facts", "memberships-of-mechanism", "search"} <= set(SITE)
+    assert len(SITE) >= 25 and {"labels", "describe", "facts", "memberships-of-mechanism", "search-names"} <= set(SITE)
 
 
 @pytest.mark.parametrize("name", sorted(SITE))
