@@ -15,6 +15,7 @@ Queries run natively in the app's backend under the query deadline, capped at MA
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -22,7 +23,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from iscm_kg.querying import QueryFile
 
-from . import sparql_text
+from . import names, sparql_text
 from .dataset import base_iri, not_found_response, page_href, query_files, short, store
 from .engine.store import Result
 from .errors import error_response
@@ -62,18 +63,44 @@ def describe_query(qf: QueryFile) -> dict[str, Any]:
     }
 
 
+class ParameterError(ValueError):
+    """A parameter of a question that is missing or names nothing (400, naming the parameter)."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
 def parameter_values(qf: QueryFile, args: Any) -> dict[str, str]:
-    """The query's parameters from the request (empty values are left unbound). A bare key for an IRI
-    parameter (``mechanism/bali``) is read as the IRI ``{base}id/mechanism/bali``."""
+    """The query's parameters from the request (empty values are left unbound: every value). An IRI parameter
+    takes a name too (``Rabat Process``, ``Morocco``, ``ESP``: server/names.py) or a bare key
+    (``mechanism/bali``). A parameter the query needs (one with an example value in its header) must be
+    given: never another thing's answer. ValueError names the parameter."""
     values = {}
     for name, (kind, _text) in qf.params.items():
         value = (args.get(name) or "").strip()
         if not value:
+            if name in qf.defaults:
+                example = short_example(qf.defaults[name])
+                raise ParameterError(name, f"parameter {name} is needed: name one, e.g. {example}")
             continue
-        if kind == "iri" and "://" not in value and "/" in value:
-            value = base_iri() + "id/" + value.lstrip("/")
+        if kind == "iri" and "://" not in value:
+            if re.fullmatch(r"[a-z0-9-]+/[^/\s]+", value):
+                value = base_iri() + "id/" + value
+            else:
+                found = names.named(value)
+                if found is None:
+                    raise ParameterError(name, f"parameter {name}: nothing is named {value!r}; give a name, an "
+                                               "acronym, an ISO code or an IRI")
+                value = found
         values[name] = value
     return values
+
+
+def short_example(iri: str) -> str:
+    """``mechanism/rcm`` for an example IRI under the base (the form people read and type)."""
+    prefix = base_iri() + "id/"
+    return iri[len(prefix):] if iri.startswith(prefix) else iri
 
 
 def unknown_parameters(qf: QueryFile, args: Any) -> list[str]:
@@ -148,8 +175,8 @@ def run_named(name: str) -> Response:
     try:
         values = parameter_values(qf, request.args)
         qf.bind(values)
-    except ValueError as exc:
-        return error_response(400, str(exc))
+    except ValueError as exc:  # QueryFile.bind names the parameter in its text; ParameterError names it too
+        return error_response(400, str(exc), getattr(exc, "parameter", None))
     form = sparql_text.query_form(qf.text)
     headers = {"Vary": "Accept", "Cache-Control": "public, max-age=300"}
     if form in ("CONSTRUCT", "DESCRIBE"):
@@ -325,13 +352,15 @@ def query_page(name: str) -> Response | str:
     truncated = False
     values: dict[str, str] = {}
     text = qf.text
+    asked = bool(request.args) or not qf.defaults  # a question that needs a parameter first shows its form
     try:
-        values = parameter_values(qf, request.args)
-        text = qf.bind(values)
+        if asked:
+            values = parameter_values(qf, request.args)
+            text = qf.bind(values)
     except ValueError as exc:
         error = str(exc)
     form = sparql_text.query_form(qf.text)
-    if error is None and form not in ("CONSTRUCT", "DESCRIBE"):
+    if asked and error is None and form not in ("CONSTRUCT", "DESCRIBE"):
         outcome = run_query(qf, values, BY_KEY[(RESULTS, "json")])
         data = json.loads(outcome.spool.getvalue())
         truncated = outcome.truncated
@@ -344,6 +373,8 @@ def query_page(name: str) -> Response | str:
         q=describe_query(qf),
         text=text,
         values={k: request.args.get(k, "") for k in qf.params},
+        examples={k: short_example(v) for k, v in qf.defaults.items()},
+        asked=asked,
         error=error,
         columns=columns,
         rows=rows[:2000],

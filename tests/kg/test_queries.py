@@ -250,3 +250,19 @@ def test_statements(ask):
 def test_query_files_are_utf8(tmp_path: Path):
     for path in QUERIES.glob("*.rq"):
         path.read_text(encoding="utf-8")
+
+
+def test_states_bridging_two_regions(ask):
+    """(e) of the site issue: the States in an ISCM covering the Americas and in another covering Africa, counted
+    from the regions query and each State's memberships."""
+    covering = {region: {r["iscm"] for r in ask("iscms-by-region", region=region)} for region in ("Americas", "Africa")}
+    member_of: dict[str, set[str]] = {}
+    for row in ask("state-iscms"):
+        if "member" in row["roles"].split(", "):
+            member_of.setdefault(row["state"], set()).add(row["iscm"])
+    expected = {state: (len(iscms & covering["Americas"]), len(iscms & covering["Africa"]))
+                for state, iscms in member_of.items()
+                if any(a != b for a in iscms & covering["Americas"] for b in iscms & covering["Africa"])}
+    rows = ask("states-bridging-regions", region="Americas", other="Africa")
+    assert {r["state"]: (int(r["iscmsInRegion"]), int(r["iscmsInOther"])) for r in rows} == expected
+    assert rows[0]["state"] == STATE + "ESP" and "Rabat Process" in rows[0]["inOther"]

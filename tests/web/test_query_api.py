@@ -30,12 +30,13 @@ def test_list_names_every_query_file(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_query_runs_by_name_in_json_and_csv(client: FlaskClient, name: str) -> None:
-    response = client.get(f"/api/queries/{name}")
+    needed = all_queries(QUERIES)[name].defaults  # the parameters a question needs, with its examples
+    response = client.get(f"/api/queries/{name}", query_string=needed)
     assert response.status_code == 200, response.text[:500]
     if response.headers["Content-Type"].startswith("application/json"):
         data = response.get_json()
         assert data["query"] == name and isinstance(data["rows"], list) and data["columns"]
-        table = client.get(f"/api/queries/{name}", headers={"Accept": "text/csv"})
+        table = client.get(f"/api/queries/{name}", query_string=needed, headers={"Accept": "text/csv"})
         assert table.headers["Content-Type"].startswith("text/csv")
         header = next(csv.reader(io.StringIO(table.text)))
         assert header == data["columns"]
@@ -114,3 +115,33 @@ def test_share_link_format_reopens_a_query(client: FlaskClient) -> None:
     fields = urllib.parse.parse_qs(link.replace("&amp;", "&"))
     assert fields["tabTitle"] == [all_queries(QUERIES)["iscm-members"].title]
     assert "SELECT" in fields["query"][0] and fields["endpoint"] == ["/sparql"]
+
+
+def test_question_parameters_are_chosen_by_name(client: FlaskClient) -> None:
+    """(b) of the site issue: "Rabat Process" is read as the ISCM it names, in the page and the API."""
+    page = client.get("/queries/iscm-members", query_string={"iscm": "Rabat Process"})
+    assert page.status_code == 200 and "/page/id/state/MAR" in page.text
+    assert 'list="param-iscm-names" data-suggest="param-iscm-names"' in page.text  # suggestions as one types
+    by_name = client.get("/api/queries/iscm-members", query_string={"iscm": "rabat process"}).get_json()
+    by_iri = client.get("/api/queries/iscm-members", query_string={"iscm": "mechanism/rabat"}).get_json()
+    assert by_name == by_iri and by_name["rows"]
+    unknown = client.get("/queries/iscm-members", query_string={"iscm": "Atlantis Process"})
+    assert unknown.status_code == 400 and "nothing is named" in unknown.text
+
+
+def test_a_missing_parameter_is_never_another_iscms_answer(client: FlaskClient) -> None:
+    first = client.get("/queries/analysis-overlap-with")  # from the list of questions: the form, no answer yet
+    assert first.status_code == 200 and "Choose iscm above" in first.text and "<table" not in first.text
+    assert 'placeholder="e.g. mechanism/rcm"' in first.text and " required " in first.text
+    empty = client.get("/queries/analysis-overlap-with", query_string={"iscm": ""})
+    assert empty.status_code == 400 and "parameter iscm is needed" in empty.text and "<table" not in empty.text
+    api = client.get("/api/queries/analysis-overlap-with", headers={"Accept": "application/json"})
+    assert api.status_code == 400 and api.get_json()["parameter"] == "iscm"
+
+
+def test_bridging_states_for_two_regions(client: FlaskClient) -> None:
+    """(e): which States could bridge the Americas' and Africa's mechanisms, with the ISCMs named."""
+    page = client.get("/queries/states-bridging-regions", query_string={"region": "Americas", "other": "Africa"})
+    assert page.status_code == 200
+    first_row = page.text.split("<tbody>", 1)[1].split("</tr>", 1)[0]
+    assert "Spain" in first_row and "Rabat Process" in first_row and "RIAM" in first_row
