@@ -113,14 +113,32 @@ def organizations() -> Response:
     return render("organizations.html", organizations=items, nav="organizations")
 
 
+# The report's theme lists (data/themes.csv `list`), as a reader finds them, with the line each begins at.
+THEME_LISTS = {
+    "annex10": "Annex 10, thematic foci (line 2132)",
+    "ch1-common": "chapter 1, themes commonly addressed (line 296)",
+    "ch1-less-common": "chapter 1, less universal topics (line 307)",
+    "ch1-goals": "chapter 1, aims (line 321)",
+    "ch1-focus-areas": "chapter 1, most ISCMs' focus areas (line 333)",
+    "ch1-less-common-focus": "chapter 1, less common areas of focus (line 353)",
+    "table1-literature": "Table 1, literature review (line 373)",
+    "table1-survey": "Table 1, survey (line 373)",
+}
+
+
 def themes() -> Response:
+    """Annex 10's thematic foci with the number of ISCMs having each (Annex 10 is the only per-ISCM source of
+    foci), apart from the topics the chapters name, which no source ties to ISCMs: no count, so no false zero."""
     rows = q("theme-list")
     names = labels({val(r, "t") or "" for r in rows})
-    items = sorted(
-        ({"iri": val(r, "t"), "label": names.get(val(r, "t") or "", ""), "count": int(val(r, "n") or 0)} for r in rows),
-        key=lambda t: (-t["count"], t["label"].lower()),
-    )
-    return render("themes.html", themes=items, nav="themes")
+    items = [{"iri": val(r, "t"), "label": names.get(val(r, "t") or "", ""), "count": int(val(r, "n") or 0),
+              "annex10": val(r, "annex10") == "true",
+              "lists": [THEME_LISTS.get(name, name) for name in sorted((val(r, "lists") or "").split())
+                        if name != "annex10"]}
+             for r in rows]
+    foci = sorted((t for t in items if t["annex10"]), key=lambda t: (-t["count"], t["label"].lower()))
+    topics = sorted((t for t in items if not t["annex10"]), key=lambda t: t["label"].lower())
+    return render("themes.html", foci=foci, topics=topics, nav="themes")
 
 
 def regions() -> Response:

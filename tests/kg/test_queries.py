@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -266,3 +267,12 @@ def test_states_bridging_two_regions(ask):
     rows = ask("states-bridging-regions", region="Americas", other="Africa")
     assert {r["state"]: (int(r["iscmsInRegion"]), int(r["iscmsInOther"])) for r in rows} == expected
     assert rows[0]["state"] == STATE + "ESP" and "Rabat Process" in rows[0]["inOther"]
+
+
+def test_the_figures_a_question_states_are_its_answer(ask):
+    """Numbers agree: the counts the description of states-in-most-iscms gives are what it answers."""
+
+    stated = re.findall(r"(Spain|Portugal|Sweden|Morocco) (\d+)", COMPETENCY["states-in-most-iscms"].description)
+    assert len(stated) == 4
+    answered = {r["name"]: r["iscms"] for r in ask("states-in-most-iscms")}
+    assert {name: answered[name] for name, _ in stated} == dict(stated)

@@ -3,12 +3,15 @@ script needed, and the content the issue asks for on the home, ISCM, State and o
 
 from __future__ import annotations
 
+import csv
 import re
 from html.parser import HTMLParser
 
 import html5lib
 import pytest
 from flask.testing import FlaskClient
+
+from iscm_kg.paths import ROOT
 
 PAGES = [
     "/",
@@ -229,3 +232,16 @@ def test_every_listed_thing_has_a_valid_page(client: FlaskClient) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         problems = [p for p in pool.map(check, sorted(targets)) if p]
     assert not problems, problems[:20]
+
+
+def test_themes_page_counts_annex10_foci_and_names_the_other_topics_without_zeros(client: FlaskClient) -> None:
+    with (ROOT / "data" / "themes.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    annex10 = {r["key"] for r in rows if r["list"] == "annex10"}
+    others = {r["key"] for r in rows} - annex10
+    text = fetch(client, "/themes")
+    foci, topics = text.split("<h2>Topics the chapters name</h2>")
+    assert f"{len(annex10)} thematic foci of Annex 10" in foci and f"{len(others)} topics outside Annex 10" in topics
+    assert {href.rsplit("/", 1)[-1] for href in links(foci) if "/page/id/theme/" in href} == annex10
+    assert {href.rsplit("/", 1)[-1] for href in links(topics) if "/page/id/theme/" in href} == others
+    assert '<td class="num">0</td>' not in topics and "chapter 1" in topics
