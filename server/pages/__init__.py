@@ -19,7 +19,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app
 
 from ..dataset import not_found_response
-from . import home, lists, resource, search, source, templating
+from . import compare, home, lists, resource, search, source, templating
 
 __all__ = ["bp"]
 
@@ -47,6 +47,7 @@ for rule, view in (
     ("/search/suggest", search.suggest),
     ("/page/<path:path>", resource.page),
     ("/source/<key>", source.source_text),
+    ("/compare/<a>/<b>", compare.compare),
 ):
     bp.add_url_rule(rule, view_func=view)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Response
 
-from ..dataset import short
+from ..dataset import base_iri, short
 from .common import expand, labels, ontology_ns, q, val
 from .facts import collect_iris, facts, group_by_role, membership_iris, memberships, order_facts, source_key
 from .templating import render
@@ -81,6 +81,55 @@ def related_nodes(iri: str) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+TYPES = ("RegionalConsultativeProcess", "InterregionalForum", "GlobalProcess", "ISCM", "MigrationDialogue")
+CHAIRS = ("chair", "co-chair")
+SECRETARIATS = ("secretariat", "co-secretariat", "technical-secretariat", "secretariat-collaborator")
+TOP_OVERLAPS = 3
+SHARED_NAMED = 8
+
+
+def at_a_glance(iri: str, sections: dict[str, Any], groups: list[dict[str, Any]], members: list[dict[str, Any]],
+                shared: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the top of an ISCM page says, read in ten seconds: each value with the sources of its fact."""
+    ns = ontology_ns()
+    by_property = {g["property"][len(ns):]: g["values"] for g in groups if g["property"].startswith(ns)}
+    types = [e["term"]["value"] for g in groups if g["property"].endswith("#type") for e in g["values"]]
+    kind = next((t for name in TYPES for t in types if t == ns + name), None)
+
+    def role_key(role: str | None) -> str:
+        return (role or "").rstrip("/").rsplit("/", 1)[-1]
+
+    parties = {role: sorted({m["party"] for m in members if role_key(m["role"]) == role}) for role in
+               {role_key(m["role"]) for m in members}}
+    iom = f"{base_iri()}id/organization/iom"
+    overlaps = []
+    for row in shared[:TOP_OVERLAPS]:
+        other = row["iri"]
+        both = [val(r, "party") or "" for r in q("pair-members", a=iri, b=other)
+                if val(r, "inA") == "1" and val(r, "inB") == "1"]
+        overlaps.append({"iri": other, "count": row["count"], "parties": both,
+                         "compare": f"/compare/{short_key(iri)}/{short_key(other)}"})
+    return {
+        "kind": kind,
+        "regions": by_property.get("coversRegion", []),
+        "established": by_property.get("yearEstablished", []),
+        "status": by_property.get("status", []),
+        "declared": by_property.get("declaredMemberCount", []),
+        "members": len(parties.get("member", [])),
+        "observers": len(parties.get("observer", [])),
+        "chairs": list(dict.fromkeys(p for role in CHAIRS for p in parties.get(role, []))),
+        "secretariats": list(dict.fromkeys(p for role in SECRETARIATS for p in parties.get(role, []))),
+        "iom_roles": sorted({m["role"] for m in members if m["party"] == iom}),
+        "themes": len(sections["thematicFocus"]["values"]) if sections.get("thematicFocus") else 0,
+        "cooperation": len(sections["cooperatesWith"]["values"]) if sections.get("cooperatesWith") else 0,
+        "overlaps": overlaps,
+    }
+
+
+def short_key(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
 def mechanism_page(iri: str) -> Response:
     ns = ontology_ns()
     groups = facts(iri)
@@ -101,12 +150,19 @@ def mechanism_page(iri: str) -> Response:
         for node in items:
             iris |= set(node["others"]) | {node["kind"] or ""}
     iris |= {val(r, "doc") or "" for r in summary}
+    glance = at_a_glance(iri, sections, groups, members, [
+        {"iri": val(r, "other") or "", "count": int(val(r, "n") or 0)} for r in shared])
+    iris |= {p for o in glance["overlaps"] for p in o["parties"]} | {glance["kind"] or ""} | set(glance["iom_roles"])
+    iris |= {e["term"]["value"] for key in ("regions", "status") for e in glance[key]}
     names = labels(iris)
+    for overlap in glance["overlaps"]:
+        overlap["parties"].sort(key=lambda party: names.get(party, short(party)).lower())
     return render(
         "mechanism.html",
         iri=iri,
         name=names.get(iri, short(iri)),
         formal=labels([iri], short=False).get(iri),
+        glance=glance,
         names=names,
         fact_sheet=fact_sheet,
         themes=sections.get("thematicFocus"),

@@ -4,6 +4,7 @@ script needed, and the content the issue asks for on the home, ISCM, State and o
 from __future__ import annotations
 
 import csv
+import html
 import re
 from html.parser import HTMLParser
 
@@ -245,3 +246,46 @@ def test_themes_page_counts_annex10_foci_and_names_the_other_topics_without_zero
     assert {href.rsplit("/", 1)[-1] for href in links(foci) if "/page/id/theme/" in href} == annex10
     assert {href.rsplit("/", 1)[-1] for href in links(topics) if "/page/id/theme/" in href} == others
     assert '<td class="num">0</td>' not in topics and "chapter 1" in topics
+
+
+def glance(text: str) -> str:
+    """The at-a-glance summary at the top of an ISCM page, as text."""
+    part = text[text.index('<section class="glance"'):text.index("</section>", text.index('<section class="glance"'))]
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", part)))
+    return re.sub(r" ([:;,).])", r"\1", text).replace("( ", "(")
+
+
+def test_iscm_page_opens_with_a_summary_read_in_ten_seconds(client: FlaskClient) -> None:
+    """Type, regions, established, status, members, chair, secretariat, IOM's role, themes, cooperation and the
+    ISCMs it overlaps with most, with the shared States named: each as Annex 2 prints it, with its source."""
+    from tests.kg.seed import annex2
+
+    row = next(r for r in annex2() if r["name"].startswith("Regional Conference on Migration"))
+    text = fetch(client, "/page/id/mechanism/rcm")
+    summary = glance(text)
+    assert "Type regional consultative process on migration" in summary
+    assert f"Established {row['established']} (Assessment report, line {row['line']}" in summary
+    assert f"Status active (Assessment report, line {row['line']}" in summary
+    assert "Regions Americas" in summary and "Chair " in summary and "Secretariat " in summary
+    assert "IOM's role " in summary and "thematic foci (Annex 10)" in summary
+    assert text.index('class="glance"') < text.index('id="facts"'), "the statement table comes below"
+    overlaps = re.findall(r'href="(/compare/rcm/[a-z0-9-]+)"', text)
+    assert len(overlaps) == 3
+    assert client.get(overlaps[0]).status_code == 200
+
+
+def test_compare_two_iscms(client: FlaskClient) -> None:
+    """States in both and in one only, shared themes and organizations, documented cooperation, and the synergy
+    score's parts: the members in both are the analysis's shared members and the ISCM page's overlap."""
+    text = fetch(client, "/compare/rabat/khartoum")
+    both = int(re.search(r"(\d+) members in both", text).group(1))
+    edges = client.get("/api/networks/synergy").get_json()["edges"]
+    pair = next(e for e in edges if {e["source"], e["target"]} == {"rabat", "khartoum"} or
+                {e["source"].rsplit("/", 1)[-1], e["target"].rsplit("/", 1)[-1]} == {"rabat", "khartoum"})
+    assert both == int(pair["shared_members"])
+    assert f"Khartoum Process: {both} members in common" in glance(fetch(client, "/page/id/mechanism/rabat"))
+    assert "jointly responsible for the monitoring of the Joint Valetta Action Plan" in text
+    assert "/source/report#L600" in text
+    assert "Synergy score" in text and "The parts of the score" in text
+    assert "/page/id/organization/icmpd" in links(text)
+    assert client.get("/compare/rabat/atlantis").status_code == 404
