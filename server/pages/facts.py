@@ -142,11 +142,19 @@ def group_by_role(items: list[dict[str, Any]], names: dict[str, str]) -> list[di
 
 
 def roles_by_mechanism(roles: list[dict[str, Any]], names: dict[str, str]) -> list[dict[str, Any]]:
-    """One line per mechanism: the roles the party holds in it."""
-    found: dict[str, set[str]] = defaultdict(set)
+    """One line per mechanism: the roles the party holds in it, the latest year its sources describe (their
+    "as of", not a date of joining) and what they note (joining or leaving, where a source says so)."""
+    found: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"roles": set(), "years": set(), "notes": [], "member": False})
     for item in roles:
-        found[item["party"]].add(names.get(item["role"], short(item["role"])))
+        line = found[item["party"]]
+        line["member"] |= (item["role"] or "").rstrip("/").endswith("/member")
+        line["roles"].add(names.get(item["role"], short(item["role"])))
+        if item["as_of"] and item["as_of"] != "undated":
+            line["years"].add(item["as_of"])
+        line["notes"] += [note for note in item["notes"] if note not in line["notes"]]
     return sorted(
-        ({"iri": m, "roles": sorted(r)} for m, r in found.items()),
+        ({"iri": m, "roles": sorted(line["roles"]), "as_of": max(line["years"], default=None), "notes": line["notes"],
+          "member": line["member"]} for m, line in found.items()),
         key=lambda e: names.get(e["iri"], short(e["iri"])).lower(),
     )

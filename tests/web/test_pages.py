@@ -293,3 +293,16 @@ def test_compare_two_iscms(client: FlaskClient) -> None:
     assert "Synergy score" in text and "The parts of the score" in text
     assert "/page/id/organization/icmpd" in links(text)
     assert client.get("/compare/rabat/atlantis").status_code == 404
+
+
+def test_which_iscms_is_morocco_in_and_as_of_when(client: FlaskClient) -> None:
+    """(a) of the site issue: the ISCMs with roles, the year the source describes labelled "as of" (not
+    "since"), and a member count that agrees with the question that ranks States."""
+    text = fetch(client, "/page/id/state/MAR")
+    table = text[text.index('<h2 id="iscms">'):text.index("</table>", text.index('<h2 id="iscms">'))]
+    assert "<th scope=\"col\">As of</th>" in table and "not the year it began" in text
+    ranked = client.get("/api/queries/states-in-most-iscms", headers={"Accept": "application/json"}).get_json()
+    morocco = next(r for r in ranked["rows"] if r["state"].endswith("/MAR"))
+    members = int(re.search(r"(\d+) of them as a member", table).group(1))
+    # the ranking counts Annex 2 ISCMs only; the page every mechanism the sources name
+    assert members >= int(morocco["iscms"]) and "/page/id/mechanism/rabat" in links(table)
