@@ -30,7 +30,7 @@ def source_href(row: Row) -> str:
     """Where a source is shown: the cited line of the text copy, or the locator's page."""
     doc, line = val(row, "doc"), val(row, "line")
     if doc and line and doc.startswith(base_iri() + "id/document/"):
-        return f"/source/{doc.rsplit('/', 1)[-1]}#L{line}"
+        return f"/source/{doc.rsplit('/', 1)[-1]}?line={line}#L{line}"
     loc = val(row, "loc")
     return page_href(loc) if loc else "#"
 

@@ -48,7 +48,7 @@ def test_remote_backend_serves_the_same_linked_data_and_pages(remote_site: Serve
     graph = rdflib.Graph().parse(f"{remote_site.url}/id/mechanism/bali")
     assert (rdflib.URIRef("https://w3id.org/iscm/id/mechanism/bali"), None, None) in graph
     page = requests.get(f"{remote_site.url}/page/id/mechanism/bali", timeout=60)
-    assert page.status_code == 200 and "Australia" in page.text and "/source/report#L1538" in page.text
+    assert page.status_code == 200 and "Australia" in page.text and "/source/report?line=1538#L1538" in page.text
     rows = requests.get(f"{remote_site.url}/api/queries/iscm-members?iscm=mechanism/bali", timeout=60).json()["rows"]
     assert len(rows) > 40
     assert requests.get(f"{remote_site.url}/id/mechanism/nope", timeout=30).status_code == 404

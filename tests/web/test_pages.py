@@ -120,7 +120,7 @@ def test_home_has_counts_build_date_validation_and_entry_points(client: FlaskCli
 def test_iscm_page_has_fact_sheet_members_themes_cooperation_and_overlap(client: FlaskClient) -> None:
     text = fetch(client, "/page/id/mechanism/bali")
     assert "<h1>Bali Process</h1>" in text and '<p class="formal-name">Bali Process on People Smuggling' in text
-    assert "Annex 2 number" in text and "/source/report#L1538" in text, "fact-sheet values cite their line"
+    assert "Annex 2 number" in text and "/source/report?line=1538#L1538" in text, "fact-sheet values cite their line"
     assert "Australia" in text and "<code>AUS</code>" in text and "high" in text and "undated" in text
     assert "https://www.iom.int/node/30036" in text, "membership source pages are linked"
     assert "/page/id/state/AUS" in links(text)
@@ -289,7 +289,7 @@ def test_compare_two_iscms(client: FlaskClient) -> None:
     assert both == int(pair["shared_members"])
     assert f"Khartoum Process: {both} members in common" in glance(fetch(client, "/page/id/mechanism/rabat"))
     assert "jointly responsible for the monitoring of the Joint Valetta Action Plan" in text
-    assert "/source/report#L600" in text
+    assert "/source/report?line=600#L600" in text
     assert "Synergy score" in text and "The parts of the score" in text
     assert "/page/id/organization/icmpd" in links(text)
     assert client.get("/compare/rabat/atlantis").status_code == 404
@@ -306,3 +306,19 @@ def test_which_iscms_is_morocco_in_and_as_of_when(client: FlaskClient) -> None:
     members = int(re.search(r"(\d+) of them as a member", table).group(1))
     # the ranking counts Annex 2 ISCMs only; the page every mechanism the sources name
     assert members >= int(morocco["iscms"]) and "/page/id/mechanism/rabat" in links(table)
+
+
+def test_a_cited_line_reads_as_text_beside_its_column_headers(client: FlaskClient) -> None:
+    """(d) of the site issue: where the Bali Process's year of establishment comes from, in two clicks: the
+    fact sheet's source link opens the cited line, its cells beside the column headers, no markup."""
+    from tests.kg.seed import annex2
+
+    row = next(r for r in annex2() if r["name"].startswith("Bali Process"))
+    page = fetch(client, "/page/id/mechanism/bali")
+    assert f'href="/source/report?line={row["line"]}#L{row["line"]}"' in page
+    text = fetch(client, f"/source/report?line={row['line']}")
+    cited = text[text.index('<section class="cited"'):text.index("</section>", text.index('<section class="cited"'))]
+    assert f"<dt>Year established</dt><dd>{row['established']}</dd>" in cited
+    assert "<dt>Region(s) covered</dt><dd>Europe; Asia; Americas; Africa</dd>" in cited
+    assert "&lt;ul" not in cited and "<ul" not in cited and "FACT SHEET" in cited
+    assert "class=\"cited\"" not in fetch(client, "/source/report"), "no line asked, no panel"
