@@ -50,7 +50,22 @@
       if (local) { a.setAttribute("href", local); a.removeAttribute("target"); }
     });
   }
+  // What YASGUI's widgets lack for screen readers and the keyboard (axe-core, tests/web/test_accessibility.py):
+  // names for the editor and the endpoint box, and a focusable scrolling editor. (Its tab list holds an "add a
+  // tab" button, which a tab list may not: site.css hides it; the examples open new tabs.)
+  function accessible(root) {
+    root.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (t) {
+      t.setAttribute("aria-label", "SPARQL query");
+    });
+    root.querySelectorAll("input.autocomplete:not([aria-label])").forEach(function (i) {
+      i.setAttribute("aria-label", "SPARQL endpoint");
+    });
+    root.querySelectorAll(".CodeMirror-scroll:not([tabindex=\"0\"])").forEach(function (s) { s.setAttribute("tabindex", "0"); });
+  }
+  var area = document.getElementById("yasgui");
+  accessible(area);
   new MutationObserver(function (mutations) {
     mutations.forEach(function (m) { m.addedNodes.forEach(function (n) { if (n.nodeType === 1) { rewrite(n); } }); });
-  }).observe(document.getElementById("yasgui"), { childList: true, subtree: true });
+    accessible(area);
+  }).observe(area, { childList: true, subtree: true });
 })();

@@ -4,53 +4,8 @@ rows. Screenshots go to test-artifacts/web/."""
 
 from __future__ import annotations
 
-import shutil
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
-
-from tests.server.conftest import Server
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's chromium package (`make browser`, or "
-            "`apt-get install -y chromium` as root). Never `playwright install`."
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield instance
-        finally:
-            instance.close()
-
-
-@pytest.fixture
-def page(browser, site: Server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=site.url)
-    errors: list[str] = []
-    tab = context.new_page()
-    tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    tab.set_default_timeout(30_000)
-    yield tab
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def test_home_to_iscm_to_state_by_links(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
