@@ -7,6 +7,8 @@ from __future__ import annotations
 import urllib.parse
 from pathlib import Path
 
+from tests.server.conftest import Server
+
 
 def test_home_to_iscm_to_state_by_links(page, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
     page.goto("/")
