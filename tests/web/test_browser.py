@@ -1,6 +1,7 @@
 """In a real headless Chromium (Debian's chromium, driven by Playwright): open the home page, an ISCM page
 and a State page by following links, use the keyboard, run a canned query in the query UI and see its
-rows. Screenshots go to test-artifacts/web/."""
+rows; and the site issue's five everyday questions, each answered on screen within two clicks or one search
+from the home page. Screenshots go to test-artifacts/web/."""
 
 from __future__ import annotations
 
@@ -109,3 +110,63 @@ def test_canned_query_page_without_javascript(browser, site: Server, artifacts: 
     assert tab.locator("table.results tbody tr").count() > 40
     tab.screenshot(path=str(artifacts / "06-query-page-no-js.png"))
     context.close()
+
+
+# --- the five everyday questions of the site issue, through the UI only, from the home page -------------------
+
+
+def test_a_which_iscms_is_morocco_in_and_as_of_when(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    page.get_by_label("Search names and acronyms").press_sequentially("Morocco", delay=20)
+    page.locator("#site-search-suggestions option").first.wait_for(state="attached")
+    page.get_by_label("Search names and acronyms").fill("Morocco (State or territory)")  # one search
+    page.wait_for_url("**/page/id/state/MAR")
+    table = page.get_by_role("table").filter(has_text="As of").first
+    assert table.get_by_role("link", name="Rabat Process", exact=True).is_visible()
+    assert "not the year it began" in page.locator("main").inner_text()
+
+
+def test_b_which_iscms_overlap_most_with_rabat_and_which_states(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    page.get_by_role("link", name="Rabat Process", exact=True).first.click()  # one click
+    summary = page.locator("section.glance").inner_text()
+    assert "Overlaps most with" in summary and "Khartoum Process: 31 members in common" in summary
+    assert "Morocco" not in summary.split("Overlaps most with")[0]
+    page.locator("section.glance").get_by_role("link", name="compare").nth(1).click()  # two clicks
+    page.wait_for_url("**/compare/rabat/khartoum")
+    assert page.get_by_role("heading", name="In both (31)").is_visible()
+
+
+def test_c_what_themes_does_the_colombo_process_focus_on(page) -> None:  # type: ignore[no-untyped-def]
+    from tests.kg.seed import TICK, annex10
+
+    header, rows = annex10()
+    column = header.index("Colombo Process")
+    expected = {theme for theme, cells in rows.items() if len(cells) == len(header) and cells[column] == TICK}
+    page.goto("/")
+    page.get_by_role("link", name="Colombo Process", exact=True).first.click()
+    assert page.locator("h1").inner_text() == "Colombo Process"
+    themes = page.locator("section[aria-labelledby=themes] li > a:first-of-type").all_inner_texts()
+    assert set(themes) == expected
+    assert f"{len(expected)} thematic foci" in page.locator("section.glance").inner_text()
+
+
+def test_d_where_the_bali_processs_year_of_establishment_comes_from(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    page.get_by_role("link", name="Bali Process", exact=True).first.click()
+    established = page.locator("section.glance dd").filter(has_text="2002").first
+    established.get_by_role("link").first.click()  # two clicks
+    cited = page.locator("section.cited")
+    assert "Year established" in cited.inner_text() and "2002" in cited.inner_text()
+    assert "<ul" not in cited.inner_text()
+
+
+def test_e_which_states_could_bridge_the_americas_and_africa(page) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    page.get_by_role("link", name="Questions", exact=True).first.click()
+    page.get_by_role("link", name="Which States sit in the ISCMs of two regions?").click()  # two clicks
+    page.locator("#param-region").fill("Americas")
+    page.locator("#param-other").fill("Africa")
+    page.get_by_role("button", name="Answer").click()
+    first = page.locator("table.results tbody tr").first.inner_text()
+    assert "Spain" in first and "Rabat Process" in first
