@@ -30,6 +30,7 @@ class QueryFile:
     path: Path
     text: str
     title: str = ""
+    topic: str = ""  # what the query is about, to group queries for people (the query editor, the questions)
     description: str = ""
     params: dict[str, tuple[str, str]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
@@ -98,6 +99,8 @@ def load_query(path: Path) -> QueryFile:
         key, value = match.group(1).lower(), match.group(2).strip()
         if key == "title":
             query.title = value
+        elif key == "topic":
+            query.topic = value
         elif key == "description":
             query.description = (query.description + " " + value).strip()
         elif key == "param":

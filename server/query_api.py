@@ -330,10 +330,11 @@ def openapi() -> Response:
 
 @bp.route("/queries")
 def queries_page() -> str:
-    items = [describe_query(qf) for qf in query_files().values()]
-    questions = [q for q in items if not q["name"].startswith("network-")]
-    network = [q for q in items if q["name"].startswith("network-")]
-    return render_template("queries.html", questions=questions, network=network, nav="queries")
+    topics: dict[str, list[dict[str, Any]]] = {}
+    for qf in query_files().values():  # by the topic in each file's header, in the order topics first appear
+        topics.setdefault(qf.topic or "Other", []).append(describe_query(qf))
+    return render_template("queries.html", topics={t: sorted(items, key=lambda q: q["title"])
+                                                   for t, items in topics.items()}, nav="queries")
 
 
 def yasgui_link(text: str, title: str) -> str:

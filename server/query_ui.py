@@ -34,13 +34,17 @@ def vendor_file(name: str) -> Response:
 @bp.route("/query")
 def editor() -> Response:
     examples = [
-        {"name": qf.name, "title": qf.title or qf.name, "description": qf.description, "query": qf.text}
+        {"name": qf.name, "title": qf.title or qf.name, "topic": qf.topic or "Other", "description": qf.description,
+         "query": qf.text}
         for qf in query_files().values()
     ]
+    topics: dict[str, list[dict[str, str]]] = {}
+    for example in examples:  # in the order of the first query of each topic, queries by title within
+        topics.setdefault(example["topic"], []).append(example)
     installed = vendor.path(release_dir(), "yasgui.min.js") is not None
     body = render_template(
         "query_ui.html",
-        examples=examples,
+        topics={topic: sorted(items, key=lambda e: e["title"]) for topic, items in topics.items()},
         installed=installed,
         config={"base": base_iri(), "endpoint": "/sparql", "prefixes": prefixes(), "examples": examples},
         nav="query",

@@ -14,7 +14,9 @@
     persistenceId: null,          // every visit starts from the URL or the first example
     populateFromUrl: true,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
-    yasqe: { value: config.examples.length ? config.examples[0].query : "SELECT * WHERE { ?s ?p ?o } LIMIT 10" },
+    // the query itself in view, its PREFIX lines folded into one
+    yasqe: { value: config.examples.length ? config.examples[0].query : "SELECT * WHERE { ?s ?p ?o } LIMIT 10",
+             collapsePrefixesOnLoad: true },
     yasr: { prefixes: config.prefixes }
   });
 
@@ -23,7 +25,7 @@
     if (!e) { return; }
     var tab = yasgui.addTab(true, {
       name: e.title.length > 40 ? e.title.slice(0, 38) + "…" : e.title,
-      yasqe: { value: e.query },
+      yasqe: { value: e.query, collapsePrefixesOnLoad: true },
       requestConfig: { endpoint: endpoint, method: "POST" }
     });
     yasgui.selectTabId(tab.getId());

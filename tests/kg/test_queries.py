@@ -33,6 +33,7 @@ def test_at_least_25_documented_queries():
     assert len(COMPETENCY) >= 25
     for name, query in COMPETENCY.items():
         assert query.title and query.description, f"{name} lacks a title or description header"
+        assert query.topic, f"{name} lacks a topic header (the editor and the questions page group by it)"
 
 
 @pytest.mark.parametrize("name", sorted(COMPETENCY))

@@ -145,3 +145,13 @@ def test_bridging_states_for_two_regions(client: FlaskClient) -> None:
     assert page.status_code == 200
     first_row = page.text.split("<tbody>", 1)[1].split("</tr>", 1)[0]
     assert "Spain" in first_row and "Rabat Process" in first_row and "RIAM" in first_row
+
+
+def test_questions_and_editor_examples_are_grouped_by_topic(client: FlaskClient) -> None:
+    listing = client.get("/queries").text
+    for topic in ("ISCMs", "Members and roles", "States", "Themes", "Network analysis"):
+        assert f">{topic}</h2>" in listing
+    states = listing.split(">States</h2>", 1)[1].split("<h2", 1)[0]
+    assert "/queries/states-bridging-regions" in states and "/queries/iscm-members" not in states
+    editor = client.get("/query").text
+    assert "<h3>States</h3>" in editor and editor.count('class="example"') == len(NAMES)
