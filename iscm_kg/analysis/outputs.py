@@ -8,6 +8,7 @@ from pathlib import Path
 from .. import iris
 from .export import dumps, write_network, write_table
 from .pipeline import TITLES, Analysis
+from .readable import HEATMAP_MEASURES, community_names, similarity_order
 
 TABLES = {
     "states_by_iscm_count": "States and territories by the number of ISCMs they are members of",
@@ -39,7 +40,12 @@ def write_outputs(result: Analysis, folder: Path) -> list[Path]:
     index: dict = {"networks": {}, "tables": {}}
     for name, G in result.networks.items():
         summary = result.summaries[name]
-        paths += write_network(G, folder, name, {"name": name, "title": TITLES[name], "summary": summary})
+        names = community_names(G, result.communities[name])
+        extra = {"name": name, "title": TITLES[name], "summary": summary,
+                 "communities": [{"index": i, "name": names[i], "size": len(part)}
+                                 for i, part in enumerate(result.communities[name])],
+                 "orders": {attr: similarity_order(G, attr) for attr in HEATMAP_MEASURES.get(name, ())}}
+        paths += write_network(G, folder, name, extra)
         index["networks"][name] = {"title": TITLES[name], "summary": summary,
                                    "files": [f"{name}.{ext}" for ext in ("json", "gexf", "graphml")]
                                    + [f"{name}-nodes.csv", f"{name}-edges.csv"]}

@@ -77,3 +77,17 @@ def test_openapi_describes_the_network_api(client: FlaskClient):
         assert get(client, f"/api/networks/{name}", isolates="keep").status_code == 200
     for name in tables:
         assert get(client, f"/api/networks/tables/{name}").status_code == 200
+
+
+def test_communities_named_and_heatmap_order(client: FlaskClient):
+    data = get(client, "/api/networks/state_iscm").get_json()
+    names = {c["index"]: c["name"] for c in data["graph"]["communities"]}
+    spain = next(n for n in data["nodes"] if n["id"].endswith("/state/ESP"))
+    assert names[spain["community"]].startswith("Europe (")
+    assert not any(name.isdigit() for name in names.values())
+    shared = get(client, "/api/networks/shared_membership").get_json()
+    order = shared["graph"]["orders"]["jaccard"]
+    assert sorted(order) == sorted(n["id"] for n in shared["nodes"])
+    # Budapest and Prague (Jaccard 0.91, the closest pair) stand side by side
+    i = order.index(MECH + "prague")
+    assert MECH + "budapest" in order[i - 1:i + 2]

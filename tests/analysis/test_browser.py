@@ -6,6 +6,7 @@ from __future__ import annotations
 import requests
 
 MECH = "https://w3id.org/iscm/id/mechanism/"
+STATE = "https://w3id.org/iscm/id/state/"
 
 
 def _page(browser, errors: list[str]):
@@ -86,4 +87,71 @@ def test_heatmap_and_matrix(site, browser, artifacts):
     page.dispatch_event("#matrix-region", "change")
     assert 30 < page.locator("table.matrix tbody tr").count() < rows
     page.screenshot(path=str(artifacts / "membership-matrix-europe.png"))
+    assert not errors, errors
+
+
+def _iscm_pairs(net: dict) -> int:
+    iscms = {n["id"] for n in net["nodes"] if n["kind"] == "mechanism" and n.get("iscm")}
+    return sum(1 for e in net["edges"] if e["source"] in iscms and e["target"] in iscms)
+
+
+def test_pictures_read_in_words(site, browser, artifacts, node_modules_installed):
+    """Legends say what colours and sizes mean, the node panel speaks in sentences, communities have names,
+    the heatmap writes its values, and every picture has a table with the API's rows."""
+    net = requests.get(site.url + "/api/networks/shared_membership", timeout=30).json()
+    states = requests.get(site.url + "/api/networks/state_iscm", timeout=30).json()
+    errors: list[str] = []
+    page = _page(browser, errors)
+    page.goto(site.url + "/networks?network=state_iscm")
+    page.wait_for_function("document.body.dataset.graphReady === '1'", timeout=60000)
+    legend = page.inner_text("#graph-legend")
+    assert "Regional consultative process (RCP)" in legend and "State" in legend and "Node size" in legend
+    assert page.locator("#graph-legend li[data-colour='#1f77b4']").count() == 1  # RCP blue, as drawn
+    assert page.locator("table.net-data tbody tr").count() == len(states["nodes"])
+    assert 0 < page.evaluate("window.cy.nodes('.named').length") <= 12
+    page.evaluate(f"window.cy.getElementById('{STATE}ESP').emit('tap')")
+    panel = page.inner_text("#details")
+    assert "Member of 11 ISCMs" in panel and "Centrality (eigenvector)" in panel and "bipartite" not in panel
+    assert "Europe" in panel and "Group (community)" in panel
+    page.goto(site.url + "/networks?network=shared_membership&colour=community")
+    page.wait_for_function("document.body.dataset.graphReady === '1'", timeout=30000)
+    names = [c["name"] for c in net["graph"]["communities"] if c["size"] > 1]
+    legend = page.inner_text("#graph-legend")
+    assert names and all(name in legend for name in names[:3])
+    assert page.locator("table.net-data tbody tr").count() == len(net["nodes"])
+    page.locator(f"button[data-node='{MECH}prague']").click()
+    assert "Shares members with" in page.inner_text("#details")
+    page.screenshot(path=str(artifacts / "networks-communities.png"))
+
+    page.goto(site.url + "/overlaps")
+    page.wait_for_function("document.body.dataset.heatReady === '1'", timeout=30000)
+    texts = page.locator("table.heatmap td.cell").all_inner_texts()
+    assert sum(1 for t in texts if t) == 2 * _iscm_pairs(net) and "0.91" in texts
+    assert page.locator("#heat-legend li").count() >= 2
+    assert page.locator("#heat-table tbody tr").count() == _iscm_pairs(net)
+    order = [n for n in net["graph"]["orders"]["jaccard"] if n in {m["id"] for m in net["nodes"] if m.get("iscm")}]
+    first = page.locator("table.heatmap tbody th a").first.get_attribute("href")
+    assert first == "/id/" + order[0].split("/id/")[1]
+
+    page.goto(site.url + "/map")
+    page.wait_for_function("document.body.dataset.mapReady === '1'", timeout=30000)
+    parties = [n for n in states["nodes"] if n["kind"] != "mechanism"]
+    assert page.locator("#map-table tbody tr").count() == len(parties)
+    assert "11 ISCMs" in page.inner_text("#map-legend")
+    page.goto(site.url + "/matrix")
+    page.wait_for_function("document.body.dataset.matrixReady === '1'", timeout=30000)
+    assert page.locator("table.matrix caption").count() == 1
+    assert page.locator("table.matrix tbody tr").count() == len(parties)
+    assert not errors, errors
+
+
+def test_no_horizontal_overflow_on_a_phone(site, browser, node_modules_installed):
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    for path, ready in (("/networks", "graphReady"), ("/map", "mapReady"), ("/overlaps", "heatReady"),
+                        ("/matrix", "matrixReady")):
+        page.goto(site.url + path)
+        page.wait_for_function(f"document.body.dataset.{ready} === '1'", timeout=30000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     assert not errors, errors

@@ -26,14 +26,39 @@ window.ISCM = (function () {
   }
   var TYPE_COLOURS = { rcp: "#1f77b4", irf: "#ff7f0e", global: "#2ca02c", other: "#9467bd",
                        state: "#7f8c8d", territory: "#bdc3c7", organization: "#d62728" };
-  function typeColour(node) {
-    return TYPE_COLOURS[node.type] || TYPE_COLOURS[node.kind] || (node.kind === "organization" ? "#d62728" : "#555");
+  var TYPE_NAMES = { rcp: "Regional consultative process (RCP)", irf: "Interregional forum (IRF)",
+                     global: "Global process", other: "Other mechanism", state: "State", territory: "Territory",
+                     organization: "Organization" };
+  /* Tableau 10: ten colours told apart by most readers; smaller communities share the grey. */
+  var COMMUNITY_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+                           "#ff9da7", "#9c755f", "#17becf"];
+  function typeKey(node) {
+    return TYPE_COLOURS[node.type] ? node.type : node.kind === "organization" ? "organization" : node.kind;
   }
-  function details(data) {
-    var skip = { id: 1, label: 1 };
-    var rows = Object.keys(data).sort().filter(function (k) { return !skip[k] && data[k] !== ""; })
-      .map(function (k) { return "<dt>" + esc(k) + "</dt><dd>" + esc(String(data[k]).split("|").join(", ")) + "</dd>"; });
-    return rows.join("");
+  function typeColour(node) { return TYPE_COLOURS[typeKey(node)] || "#555"; }
+  function typeName(node) { return TYPE_NAMES[typeKey(node)] || String(node.type || node.kind || ""); }
+  function communityColour(index) { return COMMUNITY_COLOURS[index] || "#999"; }
+  /* Numbers as a reader wants them: counts whole, shares and scores with two decimals. */
+  function round(x) {
+    var v = Number(x);
+    if (!isFinite(v)) { return String(x); }
+    return Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) >= 10 ? 1 : 2);
   }
-  return { esc: esc, fetchJSON: fetchJSON, pageOf: pageOf, blues: blues, typeColour: typeColour, details: details };
+  /* A legend: a list of colour swatches with what they mean. */
+  function legend(items) {
+    return '<ul class="legend-items">' + items.map(function (it) {
+      return '<li data-colour="' + esc(it.colour) + '"><span class="swatch" style="background:' + esc(it.colour) +
+        '"></span> ' + esc(it.text) + "</li>";
+    }).join("") + "</ul>";
+  }
+  /* A data table (cells given as HTML, already escaped); the first column heads its row. */
+  function table(caption, headers, rows, cls) {
+    return '<table class="' + (cls || "net-data") + '"><caption>' + esc(caption) + "</caption><thead><tr>" +
+      headers.map(function (h) { return '<th scope="col">' + esc(h) + "</th>"; }).join("") + "</tr></thead><tbody>" +
+      rows.map(function (r) {
+        return "<tr>" + r.map(function (c, i) { return i ? "<td>" + c + "</td>" : '<th scope="row">' + c + "</th>"; }).join("") + "</tr>";
+      }).join("") + "</tbody></table>";
+  }
+  return { esc: esc, fetchJSON: fetchJSON, pageOf: pageOf, blues: blues, typeColour: typeColour, typeName: typeName,
+           typeKey: typeKey, communityColour: communityColour, round: round, legend: legend, table: table };
 })();

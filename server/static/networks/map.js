@@ -49,7 +49,8 @@
     var svg = document.createElementNS(SVGNS, "svg");
     svg.setAttribute("viewBox", "0 0 " + W + " " + H);
     svg.setAttribute("role", "img");
-    svg.setAttribute("aria-label", "World map of ISCM participation");
+    svg.setAttribute("aria-label", "World map of ISCM participation: States shaded by their number of ISCMs; the table below lists the same numbers");
+    svg.setAttribute("aria-describedby", "map-legend");
     var shapes = [];
     features.forEach(function (f) {
       var path = document.createElementNS(SVGNS, "path");
@@ -85,9 +86,16 @@
         s.path.dataset.role = role;
         s.title.textContent = s.path.dataset.name + (s.party ? ": " + n + " ISCMs" + (role ? " (" + role + " of the chosen ISCM)" : "") : "");
       });
+      /* At most about six steps of the scale, the largest value always among them. */
+      var step = Math.max(1, Math.ceil(max / 6)), values = [];
+      for (var k = 1; k < max; k += step) { values.push(k); }
+      values.push(max);
+      var steps = values.map(function (k) { return { colour: I.blues(0.15 + 0.85 * k / max), text: k + (k === 1 ? " ISCM" : " ISCMs") }; });
       document.getElementById("map-legend").innerHTML = chosen
-        ? '<span class="swatch" style="background:#08306b"></span> member <span class="swatch" style="background:#f0a500"></span> observer, partner or former member'
-        : 'ISCMs: <span class="swatch" style="background:' + I.blues(0.15) + '"></span> 1 … <span class="swatch" style="background:' + I.blues(1) + '"></span> ' + max;
+        ? I.legend([{ colour: "#08306b", text: "member of " + (mechanisms[chosen].short || mechanisms[chosen].label) },
+                    { colour: "#f0a500", text: "observer, partner, participant or former member" }, { colour: "#eceff1", text: "not part of it" }])
+        : "<p>Colour: the number of ISCMs a State or territory takes part in (" + (countSel.value === "any" ? "in any role" : "as member") + ")</p>" +
+          I.legend([{ colour: "#eceff1", text: "none or no data" }].concat(steps));
       status.textContent = chosen ? (mechanisms[chosen].label + ": " + shapes.filter(function (s) { return s.path.dataset.role; }).length + " States on the map")
         : "States shaded by the number of ISCMs (" + (countSel.value === "any" ? "any role" : "as member") + "); darkest: " + max;
       document.body.dataset.mapReady = "1";
@@ -98,6 +106,15 @@
       panel.innerHTML = "<h2>" + I.esc(party.label) + '</h2><p><a href="' + I.esc(I.pageOf(party.id)) + '">Open its page</a></p><ul id="state-iscms">' +
         items.map(function (l) { var m = mechanisms[l.mechanism]; return '<li><a href="' + I.esc(I.pageOf(m.id)) + '">' + I.esc(m.short || m.label) + "</a> (" + I.esc(l.role) + ")</li>"; }).join("") + "</ul>";
     }
+    /* The same data as the map, as rows: every State and territory of the network with its counts. */
+    var partyList = Object.keys(parties).map(function (id) { return parties[id]; }).sort(function (a, b) { return a.label.localeCompare(b.label); });
+    document.getElementById("map-table").innerHTML = I.table(
+      "The " + partyList.length + " States and territories on the map, with the number of ISCMs they take part in",
+      ["State or territory", "Region", "ISCMs as member", "ISCMs in any role"], partyList.map(function (p) {
+        var own = links[p.id] || [];
+        return ['<a href="' + I.esc(I.pageOf(p.id)) + '">' + I.esc(p.label) + "</a>", I.esc(p.subregion || p.region || ""),
+                String(own.filter(function (l) { return l.role === "member"; }).length), String(own.length)];
+      }));
     countSel.addEventListener("change", paint);
     iscmSel.addEventListener("change", paint);
     paint();

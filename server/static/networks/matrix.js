@@ -6,6 +6,9 @@
   var regionInput = document.getElementById("matrix-region");
   var target = document.getElementById("matrix");
   var CODES = { member: "M", observer: "O", partner: "P", participant: "p", "former-member": "F" };
+  document.getElementById("matrix-legend").innerHTML = I.legend([
+    { colour: "#08306b", text: "M member" }, { colour: "#f0a500", text: "O observer" },
+    { colour: "#9ecae1", text: "P partner, p participant" }, { colour: "#ddd", text: "F former member" }]);
   I.fetchJSON("/api/networks/state_iscm").then(function (net) {
     var iscms = net.nodes.filter(function (n) { return n.kind === "mechanism"; }).sort(function (a, b) { return (a.short || "").localeCompare(b.short || ""); });
     var parties = net.nodes.filter(function (n) { return n.kind !== "mechanism"; });
@@ -20,12 +23,14 @@
     function draw() {
       var r = regionInput.value.trim().toLowerCase();
       var shown = parties.filter(function (p) { return !r || [p.region, p.subregion].some(function (x) { return String(x || "").toLowerCase() === r; }); });
-      var head = "<tr><th>State</th><th>#</th>" + iscms.map(function (m) { return '<th class="rot"><span>' + I.esc(m.short) + "</span></th>"; }).join("") + "</tr>";
+      var head = '<tr><th scope="col">State</th><th scope="col"><abbr title="number of ISCMs as member">#</abbr></th>' +
+        iscms.map(function (m) { return '<th scope="col" class="rot"><span>' + I.esc(m.short) + "</span></th>"; }).join("") + "</tr>";
       var rows = shown.map(function (p) {
         return '<tr><th scope="row"><a href="' + I.esc(I.pageOf(p.id)) + '">' + I.esc(p.label) + '</a></th><td class="num">' + (members[p.id] || 0) + "</td>" +
-          iscms.map(function (m) { var x = role[p.id + " " + m.id]; return x ? '<td class="role role-' + I.esc(x) + '" title="' + I.esc(p.label + ": " + x + " of " + m.short) + '">' + CODES[x] + "</td>" : "<td></td>"; }).join("") + "</tr>";
+          iscms.map(function (m) { var x = role[p.id + " " + m.id]; return x ? '<td class="role role-' + I.esc(x) + '" title="' + I.esc(p.label + ": " + x + " of " + m.short) + '"><abbr title="' + I.esc(x) + '">' + CODES[x] + "</abbr></td>" : "<td></td>"; }).join("") + "</tr>";
       }).join("");
-      target.innerHTML = '<table class="matrix"><thead>' + head + "</thead><tbody>" + rows + "</tbody></table>";
+      target.innerHTML = '<table class="matrix"><caption>The ' + shown.length + " States and territories" + (r ? " in " + I.esc(regionInput.value.trim()) : "") +
+        " (rows) and their role in each of the " + iscms.length + " ISCMs (columns)</caption><thead>" + head + "</thead><tbody>" + rows + "</tbody></table>";
       status.textContent = shown.length + " States and territories × " + iscms.length + " ISCMs";
       document.body.dataset.matrixReady = "1";
     }
