@@ -101,6 +101,15 @@ def at_a_glance(iri: str, sections: dict[str, Any], groups: list[dict[str, Any]]
 
     parties = {role: sorted({m["party"] for m in members if role_key(m["role"]) == role}) for role in
                {role_key(m["role"]) for m in members}}
+
+    def with_sources(roles: tuple[str, ...]) -> list[dict[str, Any]]:
+        """The parties in these roles, once each, with the sources of their statements."""
+        found: dict[str, dict[str, Any]] = {}
+        for m in members:
+            if role_key(m["role"]) in roles:
+                found.setdefault(m["party"], {"iri": m["party"], "sources": {}})["sources"].update(m["sources"])
+        return list(found.values())
+
     iom = f"{base_iri()}id/organization/iom"
     overlaps = []
     for row in shared[:TOP_OVERLAPS]:
@@ -117,9 +126,9 @@ def at_a_glance(iri: str, sections: dict[str, Any], groups: list[dict[str, Any]]
         "declared": by_property.get("declaredMemberCount", []),
         "members": len(parties.get("member", [])),
         "observers": len(parties.get("observer", [])),
-        "chairs": list(dict.fromkeys(p for role in CHAIRS for p in parties.get(role, []))),
-        "secretariats": list(dict.fromkeys(p for role in SECRETARIATS for p in parties.get(role, []))),
-        "iom_roles": sorted({m["role"] for m in members if m["party"] == iom}),
+        "chairs": with_sources(CHAIRS),
+        "secretariats": with_sources(SECRETARIATS),
+        "iom_roles": [{"iri": m["role"], "sources": m["sources"]} for m in members if m["party"] == iom],
         "themes": len(sections["thematicFocus"]["values"]) if sections.get("thematicFocus") else 0,
         "cooperation": len(sections["cooperatesWith"]["values"]) if sections.get("cooperatesWith") else 0,
         "overlaps": overlaps,
@@ -152,7 +161,8 @@ def mechanism_page(iri: str) -> Response:
     iris |= {val(r, "doc") or "" for r in summary}
     glance = at_a_glance(iri, sections, groups, members, [
         {"iri": val(r, "other") or "", "count": int(val(r, "n") or 0)} for r in shared])
-    iris |= {p for o in glance["overlaps"] for p in o["parties"]} | {glance["kind"] or ""} | set(glance["iom_roles"])
+    iris |= {p for o in glance["overlaps"] for p in o["parties"]} | {glance["kind"] or ""}
+    iris |= {r["iri"] for r in glance["iom_roles"]}
     iris |= {e["term"]["value"] for key in ("regions", "status") for e in glance[key]}
     names = labels(iris)
     for overlap in glance["overlaps"]:

@@ -272,6 +272,8 @@ def test_iscm_page_opens_with_a_summary_read_in_ten_seconds(client: FlaskClient)
     assert f"Status active (Assessment report, line {row['line']}" in summary
     assert "Regions Americas" in summary and "Chair " in summary and "Secretariat " in summary
     assert "IOM's role " in summary and "thematic foci (Annex 10)" in summary
+    for line in ("Chair", "Secretariat", "IOM's role"):  # each party or role with the source of its statement
+        assert re.search(line + r" [^()]+\((Assessment report, line \d+|[a-z0-9.-]+\.[a-z]+)", summary), line
     assert text.index('class="glance"') < text.index('id="facts"'), "the statement table comes below"
     overlaps = re.findall(r'href="(/compare/rcm/[a-z0-9-]+)"', text)
     assert len(overlaps) == 3
