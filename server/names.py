@@ -1,13 +1,15 @@
-"""The names of the things that have pages, as a search index read once per dataset version into the web
-worker, and how a text a person types finds them: every word of the text starts a word of a name (any case,
-accents ignored: "sao tome" finds São Tomé), else the names spelt closest (typos: "Marocco" finds Morocco).
-The site's search and the questions' parameters (a name rather than an IRI) use it."""
+"""The names of the things that have pages: their labels for pages and tables, and a search index read once
+per dataset version into the web worker, and how a text a person types finds them: every word of the text
+starts a word of a name (any case, accents ignored: "sao tome" finds São Tomé), else the names spelt closest
+(typos: "Marocco" finds Morocco). The site's search and the questions' parameters (a name rather than an IRI)
+use it."""
 
 from __future__ import annotations
 
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cachetools import LRUCache, cached
@@ -22,6 +24,8 @@ SEARCH_KINDS = ("mechanism", "state", "organization", "theme", "region", "m49", 
 CLOSE_ENOUGH = 80
 WORD = re.compile(r"\w+")
 EXACT, BEGINS, WORDS, CLOSE = 0, 1, 2, 3  # how a name matches, best first (CLOSE + 100 - similarity)
+# Labels are looked up this many IRIs at a time (keeps each VALUES block small).
+LABEL_CHUNK = 400
 
 
 @dataclass(frozen=True)
@@ -112,3 +116,21 @@ def named(text: str) -> str | None:
     for a parameter given by name. Close spellings do not count: a typo must not answer for another thing."""
     found = [(score, kind_rank(iri), iri) for iri, (score, _names) in matches(text).items() if score < CLOSE]
     return min(found)[2] if found else None
+
+
+def labels(iris: Iterable[str], short: bool = True) -> dict[str, str]:
+    """The best label of each IRI: the name a mechanism goes by (its short label; not with ``short=False``,
+    for its formal name), else skos:prefLabel, else rdfs:label, else an acronym (English first)."""
+    wanted = sorted({i for i in iris if i})
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), LABEL_CHUNK):
+        best: dict[str, tuple[int, str]] = {}
+        for row in select(site_query("labels", x=wanted[start : start + LABEL_CHUNK])):
+            candidate = (int(row["k"]["value"]) if "k" in row else 9, row["l"]["value"] if "l" in row else "")
+            iri = row["x"]["value"] if "x" in row else ""
+            if candidate[0] == 0 and not short:
+                continue
+            if candidate[1] and (iri not in best or candidate < best[iri]):
+                best[iri] = candidate
+        found.update({iri: label for iri, (_k, label) in best.items()})
+    return found

@@ -27,6 +27,7 @@ from . import names, sparql_text
 from .dataset import base_iri, not_found_response, page_href, query_files, short, store
 from .engine.store import Result
 from .errors import error_response
+from .names import labels
 from .negotiation import BY_KEY, RDF, RESULTS, Format, best_offer, choose_representation
 
 bp = Blueprint("query_api", __name__)
@@ -367,6 +368,7 @@ def query_page(name: str) -> Response | str:
         truncated = outcome.truncated
         columns = list(data.get("head", {}).get("vars", []))
         rows = data.get("results", {}).get("bindings", [])
+    table = cells(rows[:2000], columns)
     api = f"/api/queries/{name}" + ("?" + urlencode(values) if values else "")
     status = 400 if error else 200
     body = render_template(
@@ -378,22 +380,47 @@ def query_page(name: str) -> Response | str:
         asked=asked,
         error=error,
         columns=columns,
-        rows=rows[:2000],
+        rows=table,
+        chart=bar_chart(rows[:2000], columns, table),
         total=len(rows),
         truncated=truncated,
         api_json=api,
         api_csv=api + ("&" if values else "?") + "format=csv",
         editor=yasgui_link(text, qf.title or name),
         nav="queries",
-        cell=_cell,
     )
     return Response(body, status=status, content_type="text/html; charset=utf-8")
 
 
-def _cell(term: dict[str, str] | None) -> dict[str, str] | None:
-    """A result cell for the page: IRIs get our page as link."""
+CHART_BARS = 30
+INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+def cells(rows: list[dict[str, Any]], columns: list[str]) -> list[list[dict[str, str] | None]]:
+    """The result rows for the page: IRIs by name, linked to our pages."""
+    names = labels({t["value"] for r in rows for t in r.values() if t.get("type") == "uri"})
+    return [[_cell(r.get(c), names) for c in columns] for r in rows]
+
+
+def _cell(term: dict[str, str] | None, names: dict[str, str]) -> dict[str, str] | None:
     if term is None:
         return None
     if term.get("type") == "uri":
-        return {"href": page_href(term["value"]), "text": short(term["value"])}
+        return {"href": page_href(term["value"]), "text": names.get(term["value"], short(term["value"]))}
     return {"text": term.get("value", "")}
+
+
+def bar_chart(rows: list[dict[str, Any]], columns: list[str], table: list[list[dict[str, str] | None]]
+              ) -> dict[str, Any] | None:
+    """A bar chart when the answer is counts: the first column of whole numbers, each row named by its first
+    column that names a thing; the largest values, at most CHART_BARS."""
+    numeric = [c for c in columns if rows and all(r.get(c, {}).get("datatype") == INTEGER for r in rows)]
+    named = [c for c in columns if c not in numeric and rows and all(c in r for r in rows)]
+    if not numeric or not named:
+        return None
+    value, label = numeric[0], named[0]
+    pairs = sorted(((int(r[value]["value"]), table[i][columns.index(label)]) for i, r in enumerate(rows)),
+                   key=lambda pair: -pair[0])[:CHART_BARS]
+    top = max((v for v, _ in pairs), default=0) or 1
+    return {"value": value, "label": label, "total": len(rows),
+            "bars": [{"cell": cell, "value": v, "percent": round(100 * v / top)} for v, cell in pairs]}

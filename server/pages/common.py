@@ -1,9 +1,7 @@
-"""Helpers every page uses: running the pages' SPARQL, reading result rows, and naming things (labels,
-short names, kinds)."""
+"""Helpers every page uses: running the pages' SPARQL, reading result rows, and naming things (labels, from
+server/names.py; short names, kinds)."""
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 from iscm_kg.iris import Ids, ontology, prefixes
 
@@ -25,8 +23,6 @@ KIND_NAMES = {
     "reference": "Reference",
     "group": "Group of States",
 }
-# Labels are looked up this many IRIs at a time (keeps each VALUES block small).
-LABEL_CHUNK = 400
 
 
 def q(name: str, **params: str | list[str]) -> list[Row]:
@@ -49,24 +45,6 @@ def expand(names: list[str]) -> list[str]:
     """Full IRIs of prefixed names (``iscm:`` or a prefix of iris.prefixes)."""
     known = prefixes(base_iri())
     return [known[prefix] + local for prefix, _, local in (name.partition(":") for name in names)]
-
-
-def labels(iris: Iterable[str], short: bool = True) -> dict[str, str]:
-    """The best label of each IRI: the name a mechanism goes by (its short label; not with ``short=False``,
-    for its formal name), else skos:prefLabel, else rdfs:label, else an acronym (English first)."""
-    wanted = sorted({i for i in iris if i})
-    found: dict[str, str] = {}
-    for start in range(0, len(wanted), LABEL_CHUNK):
-        best: dict[str, tuple[int, str]] = {}
-        for row in q("labels", x=wanted[start : start + LABEL_CHUNK]):
-            candidate = (int(val(row, "k") or 9), val(row, "l") or "")
-            iri = val(row, "x") or ""
-            if candidate[0] == 0 and not short:
-                continue
-            if candidate[1] and (iri not in best or candidate < best[iri]):
-                best[iri] = candidate
-        found.update({iri: label for iri, (_k, label) in best.items()})
-    return found
 
 
 def kind_of(iri: str) -> str | None:

@@ -8,7 +8,8 @@ from typing import Any
 from flask import Response
 
 from ..dataset import base_iri, exists, not_found_response, short
-from .common import labels, q, val
+from ..names import labels
+from .common import q, val
 from .facts import source_key
 from .templating import render
 

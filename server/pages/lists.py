@@ -7,7 +7,8 @@ from typing import Any
 from flask import Response
 
 from ..dataset import base_iri, short
-from .common import labels, q, val
+from ..names import labels
+from .common import q, val
 from .templating import render
 
 TYPE_NAMES = {

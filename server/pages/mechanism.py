@@ -9,7 +9,8 @@ from typing import Any
 from flask import Response
 
 from ..dataset import base_iri, short
-from .common import expand, labels, ontology_ns, q, val
+from ..names import labels
+from .common import expand, ontology_ns, q, val
 from .facts import collect_iris, facts, group_by_role, membership_iris, memberships, order_facts, source_key
 from .templating import render
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Response
 
 from ..dataset import base_iri, exists, not_found_response, short
-from .common import KIND_NAMES, Row, expand, kind_of, labels, q, val
+from ..names import labels
+from .common import KIND_NAMES, Row, expand, kind_of, q, val
 from .dataset import dataset_page, is_record
 from .facts import collect_iris, facts, incoming, order_facts
 from .mechanism import mechanism_page

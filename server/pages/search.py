@@ -7,8 +7,8 @@ from typing import Any
 from flask import Response, jsonify, request
 
 from ..dataset import page_href, short
-from ..names import CLOSE, kind_rank, matches
-from .common import KIND_NAMES, kind_of, labels
+from ..names import CLOSE, kind_rank, labels, matches
+from .common import KIND_NAMES, kind_of
 from .templating import render
 
 MAX_QUERY_CHARS = 100

@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Response
 
 from ..dataset import short
-from .common import expand, labels, q, val
+from ..names import labels
+from .common import expand, q, val
 from .facts import (
     collect_iris,
     facts,

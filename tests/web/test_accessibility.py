@@ -12,7 +12,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 # One page of each template and kind, the questions of the site issue among them.
 PAGES = [
     "/", "/mechanisms", "/states", "/organizations", "/themes", "/regions", "/search?q=Marocco", "/queries",
-    "/queries/iscm-members?iscm=Rabat%20Process", "/queries/analysis-overlap-with",
+    "/queries/iscm-members?iscm=Rabat%20Process", "/queries/analysis-overlap-with", "/queries/states-in-most-iscms",
     "/page/id/mechanism/rabat", "/page/id/state/MAR", "/page/id/organization/iom", "/page/id/theme/border-management",
     "/page/id/region/africa", "/page/id/document/report", "/page/id/dataset/iscm-kg", "/page/id/role/member",
     "/compare/rabat/khartoum", "/source/report?line=1538", "/download/", "/validation", "/ontology.html",

@@ -155,3 +155,16 @@ def test_questions_and_editor_examples_are_grouped_by_topic(client: FlaskClient)
     assert "/queries/states-bridging-regions" in states and "/queries/iscm-members" not in states
     editor = client.get("/query").text
     assert "<h3>States</h3>" in editor and editor.count('class="example"') == len(NAMES)
+
+
+def test_answers_are_named_and_counts_are_drawn_as_bars(client: FlaskClient) -> None:
+    page = client.get("/queries/states-in-most-iscms").text
+    answer = client.get("/api/queries/states-in-most-iscms", headers={"Accept": "application/json"}).get_json()
+    top = max(answer["rows"], key=lambda r: int(r["iscms"]))
+    chart = page.split('<figure class="bars">', 1)[1].split("</figure>", 1)[0]
+    first = chart.split("<li>", 2)[1]
+    assert f'>{top["name"]}</a>' in first and f'<span class="bar-value">{top["iscms"]}</span>' in first
+    assert 'style="width: 100%"' in first
+    table = page.split("<tbody>", 1)[1]
+    assert '<a href="/page/id/state/ESP">Spain</a>' in table and ">state/ESP<" not in table  # names, not keys
+    assert '<figure class="bars">' not in client.get("/queries/iscm-members?iscm=mechanism/bali").text  # no counts
