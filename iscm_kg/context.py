@@ -32,6 +32,8 @@ class BuildContext:
     countries: dict[str, Row] = field(default_factory=dict)  # every country the identifiers table knows
     used_countries: dict[str, str] = field(default_factory=dict)  # iso3 -> first place it is referenced
     groups: dict[str, str] = field(default_factory=dict)
+    # country key -> (its cow-iso.csv row, its cow-states.csv row): the COW State it corresponds to
+    cow: dict[str, tuple[Row, Row]] = field(default_factory=dict)
     events: set[str] = field(default_factory=set)  # keys of events.csv (a meeting of a series, the survey)
     # country key -> (name as a source prints it, the row that quotes it, document, line)
     printed_names: dict[str, list[tuple[str, Row, str, int]]] = field(default_factory=dict)

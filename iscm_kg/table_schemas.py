@@ -363,6 +363,38 @@ TABLES: dict[str, Table] = {
             _columns(),
             key=None,
         ),
+        Table(
+            "cow-states.csv",
+            (
+                "a State of the Correlates of War State System Membership List, v2016 (copied unchanged, see "
+                "`cow-states.md`)"
+            ),
+            _columns(("StateAbb", "COW abbreviation"), ("CCode", "COW numeric code"), ("StateNme", "COW name")),
+            _columns(),
+            key="CCode",
+        ),
+        Table(
+            "cow-iso.csv",
+            (
+                "a COW State (cow-states.csv) and the current State it corresponds to, checked by hand; or one of "
+                "our States that the COW list does not have (empty COW columns)"
+            ),
+            _columns(
+                ("cow_abb", "StateAbb of cow-states.csv"),
+                ("cow_code", "CCode of cow-states.csv"),
+                ("cow_name", "StateNme of cow-states.csv"),
+                (
+                    "iso3",
+                    (
+                        "ISO 3166-1 alpha-3 of the current State (`XKX` for Kosovo, or a key of "
+                        "states-without-iso.csv); empty for a historical State with no current one"
+                    ),
+                ),
+                ("note", "why, for every match that is not obvious and every row with an empty side"),
+            ),
+            _columns(),
+            key=None,
+        ),
     )
 }
 

@@ -29,6 +29,48 @@ def load_country_identifiers(ctx: BuildContext) -> None:
         elif row["key"] in ctx.countries:
             ctx.errors.append(row.error(f"key {row['key']!r} is used twice"))
         ctx.countries[row["key"]] = row
+    _load_cow(ctx)
+
+
+def _load_cow(ctx: BuildContext) -> None:
+    """The Correlates of War State each of our States corresponds to (cow-iso.csv, checked by hand), checked
+    against the COW list (cow-states.csv): the same code, abbreviation and name, no COW State and no State twice,
+    and a note wherever one side is empty."""
+    cow = {row["CCode"]: row for row in read(ctx.data_dir, "cow-states.csv")}
+    mapped_codes: set[str] = set()
+    mapped_states: set[str] = set()
+
+    def load(row) -> None:
+        code, iso3 = row["cow_code"], row["iso3"]
+        if code:
+            listed = cow.get(code)
+            if listed is None:
+                raise row.error(f"cow_code {code!r} is not in cow-states.csv")
+            if (row["cow_abb"], row["cow_name"]) != (listed["StateAbb"], listed["StateNme"]):
+                raise row.error(f"cow_abb/cow_name {row['cow_abb']!r}/{row['cow_name']!r}: cow-states.csv:"
+                                f"{listed.line} has {listed['StateAbb']!r}/{listed['StateNme']!r} for {code}")
+            if code in mapped_codes:
+                raise row.error(f"cow_code {code} is listed twice")
+            mapped_codes.add(code)
+        elif row["cow_abb"] or row["cow_name"]:
+            raise row.error("cow_abb or cow_name without a cow_code")
+        if not (code and iso3) and not row["note"]:
+            raise row.error("a row with no COW State or no current State needs a note saying why")
+        if not iso3:
+            return
+        if iso3 not in ctx.countries:
+            raise row.error(f"iso3: unknown country code {iso3!r} (not in country-identifiers.csv or "
+                            "states-without-iso.csv)")
+        if iso3 in mapped_states:
+            raise row.error(f"iso3 {iso3} is listed twice")
+        mapped_states.add(iso3)
+        if code:
+            ctx.cow[iso3] = (row, cow[code])
+
+    ctx.collect(load, read(ctx.data_dir, "cow-iso.csv"))
+    for code in sorted(set(cow) - mapped_codes, key=int):
+        ctx.errors.append(cow[code].error(f"COW State {code} is not in cow-iso.csv (give it a row, even with "
+                                          "an empty iso3)"))
 
 
 def emit_countries(ctx: BuildContext, names: dict[str, set[str]]) -> None:
@@ -66,6 +108,7 @@ def emit_countries(ctx: BuildContext, names: dict[str, set[str]]) -> None:
         graph.add((iri, ISCM.iso3166Alpha3, Literal(iso3)))
         graph.add((iri, ISCM.iso3166Alpha2, Literal(row["iso2"])))
         graph.add((iri, ISCM.iso3166Numeric, Literal(row["numeric"])))
+        _cow_code(ctx, iso3, iri)
         if row["wikidata"]:
             graph.add((iri, SKOS.exactMatch, WD[row["wikidata"]]))
         for column, prop in (("latitude", ISCM.latitude), ("longitude", ISCM.longitude)):
@@ -86,6 +129,18 @@ def emit_countries(ctx: BuildContext, names: dict[str, set[str]]) -> None:
             graph.add((iri, RDFS.comment, Literal(
                 f"{iso3} is not in the UN M49 taxonomy of hdx-python-country, so it has no M49 region here.",
                 lang="en")))
+
+
+def _cow_code(ctx: BuildContext, iso3: str, iri) -> None:
+    """The Correlates of War code and abbreviation of a State, in a graph of its own: the line of the COW list
+    that gives them, and the row of cow-iso.csv that maps them (a curation decision)."""
+    if iso3 not in ctx.cow:
+        return
+    row, listed = ctx.cow[iso3]
+    graph = ctx.record(row, "cow", iso3, "cow-states", listed.line)
+    ctx.provenance.add((ctx.ids.graph("cow", iso3), PROV.wasDerivedFrom, ctx.ids.thing("document", "curation")))
+    graph.add((iri, ISCM.cowCode, Literal(int(listed["CCode"]), datatype=XSD.integer)))
+    graph.add((iri, ISCM.cowAbbreviation, Literal(listed["StateAbb"])))
 
 
 def _printed_names(ctx: BuildContext, key: str, iri, label: str) -> None:
@@ -110,6 +165,7 @@ def _state_without_iso(ctx: BuildContext, key: str, row, names: dict[str, set[st
     for alt in sorted(names.get(key, set()) - {row["name"]}):
         graph.add((iri, SKOS.altLabel, Literal(alt, lang="en")))
     graph.add((iri, SKOS.exactMatch, WD[row["wikidata"]]))
+    _cow_code(ctx, key, iri)
     note(graph, iri, row)
 
 
