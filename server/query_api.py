@@ -382,6 +382,7 @@ def query_page(name: str) -> Response | str:
         columns=columns,
         rows=table,
         chart=bar_chart(rows[:2000], columns, table),
+        states=states_shown(rows, columns),
         total=len(rows),
         truncated=truncated,
         api_json=api,
@@ -424,3 +425,13 @@ def bar_chart(rows: list[dict[str, Any]], columns: list[str], table: list[list[d
     top = max((v for v, _ in pairs), default=0) or 1
     return {"value": value, "label": label, "total": len(rows),
             "bars": [{"cell": cell, "value": v, "percent": round(100 * v / top)} for v, cell in pairs]}
+
+
+def states_shown(rows: list[dict[str, Any]], columns: list[str]) -> list[str]:
+    """The States an answer is about, for its map: the first column whose values are all State IRIs."""
+    prefix = base_iri() + "id/state/"
+    for column in columns:
+        values = [r.get(column, {}) for r in rows]
+        if values and all(v.get("type") == "uri" and v["value"].startswith(prefix) for v in values):
+            return sorted({v["value"] for v in values})
+    return []

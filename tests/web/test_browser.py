@@ -170,3 +170,19 @@ def test_e_which_states_could_bridge_the_americas_and_africa(page) -> None:  # t
     page.get_by_role("button", name="Answer").click()
     first = page.locator("table.results tbody tr").first.inner_text()
     assert "Spain" in first and "Rabat Process" in first
+
+
+def test_small_maps_of_states_on_state_pages_and_answers(page) -> None:  # type: ignore[no-untyped-def]
+    """A State page maps the State and those sharing most ISCMs with it; an answer about States maps them."""
+    page.goto("/page/id/state/MAR")
+    figure = page.locator("figure.state-map")
+    figure.locator("svg[role=img] path").first.wait_for(state="attached")
+    shared = page.locator("section[aria-labelledby=shared] table tbody tr").count()
+    assert int(figure.get_attribute("data-drawn")) == shared  # one shaded country per State of the table
+    assert figure.locator("path[fill='#08306b']").count() >= 1  # Morocco itself
+    page.goto("/queries/states-bridging-regions?region=Americas&other=Africa")
+    answer = page.locator("figure.state-map")
+    answer.locator("svg[role=img] path").first.wait_for(state="attached")
+    rows = page.locator("table.results tbody tr").count()
+    assert 0 < int(answer.get_attribute("data-drawn")) <= rows
+    assert f"{rows} States and territories in this answer" in answer.inner_text()
