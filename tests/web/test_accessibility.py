@@ -16,7 +16,7 @@ PAGES = [
     "/page/id/mechanism/rabat", "/page/id/state/MAR", "/page/id/organization/iom", "/page/id/theme/border-management",
     "/page/id/region/africa", "/page/id/document/report", "/page/id/dataset/iscm-kg", "/page/id/role/member",
     "/compare/rabat/khartoum", "/source/report?line=1538", "/download/", "/validation", "/ontology.html",
-    "/no/such/page", "/query",
+    "/no/such/page", "/query", "/networks", "/map", "/overlaps", "/matrix",
 ]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -26,6 +26,7 @@ def test_axe_finds_no_violation(page, path: str) -> None:  # type: ignore[no-unt
     page.goto(path)
     if path == "/query":  # YASGUI builds its editor after the page loads (query-ui.js names its parts)
         page.wait_for_selector(".CodeMirror textarea[aria-label]", state="attached")
+    page.wait_for_load_state("networkidle")  # the pictures drawn from /api/networks, the small maps
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("options => axe.run(document, options)", {"runOnly": {"type": "tag", "values": WCAG}})
     found = [f"{v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes'][:3]]}"
