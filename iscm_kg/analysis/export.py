@@ -1,5 +1,5 @@
-"""Writing the networks and tables: node-link JSON, GEXF, GraphML and CSV, byte for byte the same for the
-same analysis (sorted nodes and keys, no timestamps)."""
+"""Writing the networks and tables: node-link JSON, GEXF, GraphML, Pajek, a plain edge list and CSV, byte for
+byte the same for the same analysis (sorted nodes and keys, no timestamps)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
 
-FORMATS = ("json", "gexf", "graphml", "csv")
+FORMATS = ("json", "gexf", "graphml", "net", "edgelist", "csv")
 
 
 def node_link(G: nx.Graph, extra: dict | None = None) -> dict:
@@ -38,6 +38,21 @@ def graphml_text(G: nx.Graph) -> str:
     writer = GraphMLWriter(prettyprint=True, infer_numeric_types=True)
     writer.add_graph_element(G)
     return str(writer).rstrip("\n") + "\n"
+
+
+def pajek_text(G: nx.Graph) -> str:
+    """Pajek .net (Pajek, igraph, statnet): the vertices named by their ids, as in the other files, numbered in the
+    order of {name}-nodes.csv; each edge with its weight (1 where the network has none). Only these: the
+    attributes are in the other files, and Pajek readers differ on the rest of its syntax."""
+    plain = G.__class__()
+    plain.add_nodes_from(G)
+    plain.add_edges_from((u, v, {"weight": d.get("weight", 1)}) for u, v, d in G.edges(data=True))
+    return "\n".join(nx.generate_pajek(plain)) + "\n"
+
+
+def edgelist_text(G: nx.Graph) -> str:
+    """A plain edge list, one edge a line: source, target and weight where there is one, tab-separated."""
+    return "".join(line + "\n" for line in nx.generate_edgelist(G, delimiter="\t", data=["weight"]))
 
 
 def csv_text(rows: list[dict], columns: list[str] | None = None) -> str:
@@ -71,12 +86,14 @@ def edge_rows(G: nx.Graph) -> tuple[list[dict], list[str]]:
 
 
 def write_network(G: nx.Graph, folder: Path, name: str, extra: dict | None = None) -> list[Path]:
-    """{name}.json, {name}.gexf, {name}.graphml, {name}-nodes.csv, {name}-edges.csv in ``folder``."""
+    """{name}.json, .gexf, .graphml, .net (Pajek), .edgelist, -nodes.csv and -edges.csv in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {
         f"{name}.json": dumps(node_link(G, extra), compact=True),
         f"{name}.gexf": gexf_text(G),
         f"{name}.graphml": graphml_text(G),
+        f"{name}.net": pajek_text(G),
+        f"{name}.edgelist": edgelist_text(G),
         f"{name}-nodes.csv": csv_text(*node_rows(G)),
         f"{name}-edges.csv": csv_text(*edge_rows(G)),
     }

@@ -21,7 +21,7 @@ TABLES = {
 }
 
 
-REBASED_SUFFIXES = {".json", ".csv", ".gexf", ".graphml"}  # the files that name IRIs
+REBASED_SUFFIXES = {".json", ".csv", ".gexf", ".graphml", ".net", ".edgelist"}  # the files that name IRIs
 
 
 def rebase_outputs(folder: Path, base: str) -> None:
@@ -47,7 +47,7 @@ def write_outputs(result: Analysis, folder: Path) -> list[Path]:
                  "orders": {attr: similarity_order(G, attr) for attr in HEATMAP_MEASURES.get(name, ())}}
         paths += write_network(G, folder, name, extra)
         index["networks"][name] = {"title": TITLES[name], "summary": summary,
-                                   "files": [f"{name}.{ext}" for ext in ("json", "gexf", "graphml")]
+                                   "files": [f"{name}.{ext}" for ext in ("json", "gexf", "graphml", "net", "edgelist")]
                                    + [f"{name}-nodes.csv", f"{name}-edges.csv"]}
     for name, title in TABLES.items():
         paths.append(write_table(result.tables[name], folder, name))

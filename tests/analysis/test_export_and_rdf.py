@@ -48,6 +48,13 @@ def test_round_trips(result, tmp_path):
         gexf = nx.read_gexf(tmp_path / f"{name}.gexf")
         assert sorted(gexf.nodes) == sorted(G.nodes) and gexf.number_of_edges() == G.number_of_edges()
         assert gexf.nodes[next(iter(G))]["label"] == G.nodes[next(iter(G))]["label"]
+        pajek = nx.read_pajek(tmp_path / f"{name}.net")  # vertices numbered in the nodes CSV's order
+        assert list(pajek.nodes) == list(G.nodes) and pajek.number_of_edges() == G.number_of_edges()
+        listed = nx.read_edgelist(tmp_path / f"{name}.edgelist", delimiter="\t", data=[("weight", float)],
+                                  create_using=G.__class__())
+        assert sorted(map(sorted, listed.edges)) == sorted(map(sorted, G.edges))
+        for u, v, d in G.edges(data=True):
+            assert listed.edges[u, v].get("weight") == pytest.approx(d["weight"]) if "weight" in d else True
         header = (tmp_path / f"{name}-edges.csv").read_text().splitlines()
         assert header[0].startswith("source,target") and len(header) == G.number_of_edges() + 1
     index = json.loads((tmp_path / "index.json").read_text())
