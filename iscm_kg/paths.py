@@ -1,7 +1,8 @@
 """Where the project's inputs and outputs live, in a checkout (`pip install -e .`) and installed (`pip install .`).
 
-The inputs (data/, ontology/, shapes/, queries/) are top-level folders of the repository; a wheel carries them
-inside the package, under iscm_kg/resources/ (pyproject.toml: force-include). Everything else reads these names.
+The inputs (data/, ontology/, shapes/, queries/, CITATION.cff) are at the top of the repository; a wheel carries
+them inside the package, under iscm_kg/resources/ (pyproject.toml: force-include). Everything else reads these
+names.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ SOURCES = DATA / "sources"
 ONTOLOGY = INPUTS / "ontology"
 SHAPES = INPUTS / "shapes"
 QUERIES = INPUTS / "queries"
+CITATION = INPUTS / "CITATION.cff"  # how to cite the data set: the release's citation records start from it
 NODE_MODULES = ROOT / "node_modules"  # `npm ci` (make setup): the front-end packages a release bundles
 
 

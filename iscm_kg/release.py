@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import iris, vendor
+from . import citation, iris, vendor
+from .archive import write_archive
 from .build import build_dataset
 from .errors import DataError
 from .namespaces import DEFAULT_BASE
@@ -97,6 +98,7 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: st
     store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
     materialize_default_graph(store)
     store.optimize()
+    covered = citation.coverage(store, base)
     del store
     quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
     prefixes = iris.prefixes(base)
@@ -111,8 +113,9 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: st
     stats = _statistics(quads, base)
     void = _void(folder, stats, base, version)
     ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=prefixes)
+    cited = _write_citation_and_archive(folder, base, version, covered)
     checksums = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
-                 for name in sorted([*DUMPS, "void.ttl", "validation-report.ttl", "validation-report.md"])}
+                 for name in sorted([*DUMPS, "void.ttl", "validation-report.ttl", "validation-report.md", *cited])}
     (folder / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in checksums.items()), encoding="utf-8")
     info = {
         "dataset_version": version,
@@ -130,6 +133,33 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: st
     }
     (folder / "build-info.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return info
+
+
+# What the release archive holds besides the dumps: the files a researcher keeps, and the notices the data's
+# licences ask to keep with it.
+ARCHIVED = ["void.ttl", "validation-report.ttl", "validation-report.md", "networks", "CITATION.cff", "datacite.json"]
+NOTICES = {"attribution/country-identifiers.md": "country-identifiers.md", "attribution/cow-states.md": "cow-states.md"}
+
+
+def _write_citation_and_archive(folder: Path, base: str, version: str, covered: citation.Coverage) -> list[str]:
+    """CITATION.cff and the DataCite record of the release, the release archive, then the schema.org Dataset
+    that lists the archive with its checksum. Returns the names written."""
+    from .paths import DATA
+
+    cff = citation.read_citation()
+    date = datetime.now(UTC).strftime("%Y-%m-%d")
+    dumps = [citation.ReleaseFile.of(folder, name, media) for name, (media, _fmt) in DUMPS.items()]
+    (folder / "CITATION.cff").write_text(citation.release_cff(cff, version, date, base), encoding="utf-8")
+    record = citation.datacite_record(cff, version, date, base, dumps, covered)
+    (folder / "datacite.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    zipped = citation.archive_name(version)
+    write_archive(folder, [*DUMPS, *ARCHIVED], {k: DATA / v for k, v in NOTICES.items()}, folder / zipped,
+                  zipped.removesuffix(".zip"))
+    files = [citation.ReleaseFile.of(folder, zipped, "application/zip"), *dumps]
+    dataset = citation.schema_org_dataset(cff, version, date, base, files, covered)
+    (folder / "dataset.jsonld").write_text(json.dumps(dataset, indent=2, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
+    return ["CITATION.cff", "datacite.json", zipped, "dataset.jsonld"]
 
 
 def _bundle_site_files(folder: Path, data_dir: Path, echo: Callable[[str], None]) -> None:
@@ -189,7 +219,7 @@ def _void(folder: Path, stats: dict, base: str, version: str) -> list[ox.Triple]
         "Inter-State consultation mechanisms on migration (ISCMs), their members, observers, partners, chairs and "
         "secretariats, thematic foci, cooperation and overlaps, from IOM's 2019 assessment of ISCMs and its "
         "per-ISCM summaries, with public membership sources. Every fact carries its source.", language="en"))
-    add(ds, dct + "license", N("https://opendatacommons.org/licenses/odbl/1-0/"))
+    add(ds, dct + "license", N(citation.LICENCES[citation.read_citation()["license"]][1]))
     add(ds, dct + "rights", L("Country identifiers: Data by Countries States Cities Database, "
                               "https://github.com/dr5hn/countries-states-cities-database | ODbL v1.0. "
                               "Source texts: © 2019 International Organization for Migration (IOM). "

@@ -14,7 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Response, current_app, render_template, request
 
-from iscm_kg import iris
+from iscm_kg import citation, iris
 from iscm_kg.iris import DEFAULT_BASE, VOCABULARIES, ontology, shorten
 from iscm_kg.paths import QUERIES
 from iscm_kg.querying import QueryFile, all_queries, load_query
@@ -213,10 +213,29 @@ def build_info() -> dict[str, Any]:
     return dict(store().info)
 
 
+def archive_name() -> str | None:
+    """The name of the release archive (``iscm-kg-{version}.zip``), if the release has one."""
+    version = build_info().get("dataset_version")
+    return citation.archive_name(str(version)) if version else None
+
+
 def _parse_turtle(path: Path | None) -> list[ox.Triple]:
     if path is None:
         return []
     return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]
+
+
+def schema_org_record() -> str | None:
+    """The release's schema.org Dataset (dataset.jsonld) as the text of a ``<script type="application/ld+json">``
+    (``<`` escaped, so that no value can close the script), or None if the release has none."""
+
+    def load(path: Path | None) -> str | None:
+        if path is None:
+            return None
+        record = json.loads(path.read_text(encoding="utf-8"))
+        return json.dumps(record, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+    return parsed("schema-org", release_dir() / "dataset.jsonld", load)
 
 
 def void_triples() -> list[ox.Triple]:

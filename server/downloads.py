@@ -23,7 +23,7 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 from iscm_kg.paths import QUERIES
 from iscm_kg.querying import load_query
 
-from .dataset import build_info, not_found_response, rdf_response, void_triples
+from .dataset import archive_name, build_info, not_found_response, rdf_response, void_triples
 from .negotiation import choose_representation
 from .release_info import parsed, release_dir
 
@@ -40,7 +40,13 @@ FILES: dict[str, tuple[str, str]] = {
     "validation-report.md": ("text/markdown", "the SHACL validation report, readable"),
     "SHA256SUMS": ("text/plain", "SHA-256 checksums (sha256sum -c SHA256SUMS)"),
     "build-info.json": ("application/json", "dataset version, build time, counts, validation status"),
+    "CITATION.cff": ("application/x-yaml", "how to cite this release (Citation File Format 1.2.0)"),
+    "datacite.json": ("application/vnd.datacite.datacite+json",
+                      "the DataCite 4.5 record of this release, ready for a DOI to be minted"),
+    "dataset.jsonld": ("application/ld+json", "the schema.org Dataset record (what the home page embeds)"),
 }
+ARCHIVE = ("application/zip", "this release in one zip: dumps, tables, codebook, networks, citation records, "
+                              "attribution notices, and SHA256SUMS of its contents")
 DATED = re.compile(r"^(?P<stem>[\w-]+?)-(?P<date>\d{4}-\d{2}-\d{2})(?P<ext>\.[\w.]+)$")
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -79,12 +85,18 @@ def checksums() -> dict[str, str]:
     return sums
 
 
+def served_files() -> dict[str, tuple[str, str]]:
+    """Every file /download/ serves: name -> (media type, what it holds), the release archive first."""
+    zipped = archive_name()
+    return {**({zipped: ARCHIVE} if zipped else {}), **FILES}
+
+
 def listing() -> list[dict[str, Any]]:
     """The downloadable files of the release, with sizes, checksums and dated names."""
     folder = release_dir()
     sums = checksums()
     files = []
-    for name, (media, description) in FILES.items():
+    for name, (media, description) in served_files().items():
         path = folder / name
         if not path.exists():
             continue
@@ -137,26 +149,27 @@ def index() -> Response | str:
 @bp.route("/download/<name>")
 def download(name: str) -> Response:
     real = name
+    served = served_files()
     match = DATED.match(name)
-    if name not in FILES and match:
+    if name not in served and match:
         if match["date"] != build_date():
             return not_found_response(
                 message=f"no release of {match['date']} is served here; this server serves the build of {build_date()}"
             )
         real = match["stem"] + match["ext"]
-    if real not in FILES:
+    if real not in served:
         return not_found_response(message=f"/download/{name} is not a file of this release")
     path = release_dir() / real
     if not path.exists():
         return not_found_response(message=f"{real} is missing from this release")
-    media, _ = FILES[real]
+    media, _ = served[real]
     response = send_file(
         path,
         mimetype=media,
         conditional=True,
         etag=checksums().get(real, True),
         download_name=dated_name(real) if real in DUMPS else real,
-        as_attachment=real in DUMPS,
+        as_attachment=real in DUMPS or served[real] is ARCHIVE,
         max_age=300,
     )
     digest = checksums().get(real)

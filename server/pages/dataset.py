@@ -4,22 +4,24 @@ licence and attribution, its downloads and how to cite it. The record lives in t
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
 import pyoxigraph as ox
 from flask import Response
 
+from iscm_kg import citation
 from iscm_kg.iris import VOCABULARIES
 
-from ..dataset import build_info, local_path, void_triples
+from ..dataset import archive_name, build_info, local_path, schema_org_record, void_triples
 from .common import q, val
 from .templating import render
 
 DCT, DCAT = VOCABULARIES["dct"], VOCABULARIES["dcat"]
 RDF_TYPE = VOCABULARIES["rdf"] + "type"
 # Names of the licences a release may name (the VoID gives only the IRI).
-LICENCES = {"https://opendatacommons.org/licenses/odbl/1-0/": "Open Database License (ODbL) 1.0"}
+LICENCES = {url: name for name, url in citation.LICENCES.values()}
 
 
 def _properties(triples: list[ox.Triple]) -> dict[str, dict[str, list[str]]]:
@@ -54,10 +56,12 @@ def _downloads(described: dict[str, dict[str, list[str]]], record: dict[str, lis
     return sorted(files, key=lambda f: f["name"])
 
 
-def citation(title: str, version: str | None, built: str | None, iri: str, licence: str | None) -> str:
+def citation(title: str, version: str | None, built: str | None, iri: str, licence: str | None,
+             creators: list[str]) -> str:
     """The plain-text reference to this release of the dataset."""
     edition = ", ".join(part for part in (f"version {version}" if version else None, built) if part)
-    text = f"{title}{f' ({edition})' if edition else ''} [data set]. {iri}."
+    author = f"{'; '.join(creators)}{f' ({built[:4]})' if built else ''}. " if creators else ""
+    text = f"{author}{title}{f' ({edition})' if edition else ''} [data set]. {iri}."
     return text + (f" Licence: {licence}." if licence else "")
 
 
@@ -81,6 +85,8 @@ def dataset_page(iri: str) -> Response:
     licence = LICENCES.get(licence_iri or "", licence_iri)
     built = str(info["built_at"])[:10] if info.get("built_at") else None
     source = _first(record, DCT + "source")
+    schema_org = schema_org_record()
+    creators = [c["name"] for c in json.loads(schema_org).get("creator", [])] if schema_org else []
     return render(
         "dataset.html",
         iri=iri,
@@ -92,5 +98,7 @@ def dataset_page(iri: str) -> Response:
         rights=record.get(DCT + "rights", []),
         source=source_document(source) if source else None,
         downloads=_downloads(described, record),
-        citation=citation(title, info.get("dataset_version"), built, iri, licence),
+        citation=citation(title, info.get("dataset_version"), built, iri, licence, creators),
+        schema_org=schema_org,
+        archive=archive_name(),
     )

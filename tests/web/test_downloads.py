@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import rdflib
@@ -62,3 +63,30 @@ def test_validation_report(client: FlaskClient) -> None:
     graph = rdflib.Graph().parse(data=report.data, format="turtle")
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     assert (None, RDF.type, sh.ValidationReport) in graph
+
+
+def test_the_release_archive_and_citation_records_are_served(client: FlaskClient, release: Path) -> None:
+    info = json.loads((release / "build-info.json").read_text())
+    archive = f"iscm-kg-{info['dataset_version']}.zip"
+    page = client.get("/download/")
+    for name in (archive, "CITATION.cff", "datacite.json", "dataset.jsonld"):
+        assert f'href="/download/{name}"' in page.text and info["checksums"][name] in page.text
+    response = client.get(f"/download/{archive}")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/zip"
+    assert f"attachment; filename={archive}" in response.headers["Content-Disposition"]
+    assert hashlib.sha256(response.data).hexdigest() == info["checksums"][archive]
+    assert client.get("/download/iscm-kg-0000000000000000.zip").status_code == 404
+    cff = client.get("/download/CITATION.cff")
+    assert cff.status_code == 200 and f"version: {info['dataset_version']}" in cff.text
+
+
+def test_home_and_dataset_pages_carry_the_schema_org_dataset(client: FlaskClient, release: Path) -> None:
+    record = json.loads((release / "dataset.jsonld").read_text())
+    for path in ("/", "/page/id/dataset/iscm-kg"):
+        html = client.get(path).text
+        scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        assert len(scripts) == 1, path
+        assert json.loads(scripts[0]) == record
+    dataset_page = client.get("/page/id/dataset/iscm-kg").text
+    for name in ("CITATION.cff", "datacite.json", "dataset.jsonld", f"iscm-kg-{record['version']}.zip"):
+        assert f'href="/download/{name}"' in dataset_page

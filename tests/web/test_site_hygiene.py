@@ -126,6 +126,7 @@ def test_the_dataset_page_has_version_licence_attribution_downloads_and_citation
     cite = re.search(r'<h2 id="cite">How to cite</h2>.*?<pre class="citation">([^<]+)</pre>', main, re.S)
     assert cite is not None
     assert cite.group(1) == (
+        f"ISCM knowledge graph contributors ({info['built_at'][:4]}). "
         f"ISCM knowledge graph (version {info['dataset_version']}, {info['built_at'][:10]}) [data set]. "
         f"{DATASET}. Licence: Open Database License (ODbL) 1.0."
     )
