@@ -10,6 +10,7 @@ from ..iris import Ids
 from ..namespaces import ISCM, PROV, RDF, RDFS, XSD
 from .networks import NETWORKS
 from .pipeline import TITLES, Analysis
+from .readable import community_names
 
 IDS = Ids()  # at the default base: the release moves everything under its own base (iris.rebase)
 GRAPH = IDS.graph("analysis")
@@ -66,7 +67,6 @@ def _bool(value: bool) -> ox.Literal:
 def analysis_quads(result: Analysis) -> list[ox.Quad]:
     """All quads of the analysis graph plus its provenance, sorted and without duplicates."""
     w = _Writer()
-    facts = result.facts
     for name in RDF_NETWORKS:
         G = result.networks[name]
         title = TITLES[name]
@@ -76,12 +76,12 @@ def analysis_quads(result: Analysis) -> list[ox.Quad]:
         w.add(net, ISCM.edgeCount, _int(summary["edges"]))
         w.add(net, ISCM.modularity, _dec(summary["modularity"]))
         communities = {}
+        names = community_names(G, result.communities[name])  # as the pages and legends name them
         for index, part in enumerate(result.communities[name]):
             if len(part) < 2:
                 continue
-            named = ", ".join(facts.short(n) for n in part[:3]) + (", ..." if len(part) > 3 else "")
             community = w.node(f"{name}/community/{index}", ISCM.Community,
-                               f"Community {index} of {title} ({len(part)} nodes: {named})")
+                               f"{names[index]}: community {index} of {title} ({len(part)} nodes)")
             w.add(community, ISCM.network, net)
             communities[index] = community
         for n, d in G.nodes(data=True):

@@ -94,3 +94,18 @@ def test_analysis_graph(result):
 def test_doctests(module):
     failures, tried = doctest.testmod(importlib.import_module(f"iscm_kg.analysis.{module}"))
     assert tried > 0 and failures == 0
+
+
+def test_communities_in_the_graph_have_the_names_the_pages_show(result, tmp_path):
+    """The analysis graph labels each community with the name of the network's JSON (and legends), not a number."""
+    write_outputs(result, tmp_path)
+    labels = {q.subject.value: q.object.value for q in analysis_quads(result) if q.predicate.value == RDFS_LABEL}
+    checked = 0
+    for name in ("shared_membership", "co_membership"):
+        shown = json.loads((tmp_path / f"{name}.json").read_text())["graph"]["communities"]
+        for community in shown:
+            iri = f"https://w3id.org/iscm/id/analysis/{name}/community/{community['index']}"
+            if iri in labels:
+                assert labels[iri].startswith(f"{community['name']}: community {community['index']} of ")
+                checked += 1
+    assert checked >= 2
