@@ -26,14 +26,17 @@ node:
 # Debian packages. To run: jemalloc, the memory allocator the server loads (Oxigraph is faster with it), and
 # libseccomp, with which the engine processes shut themselves off the network.
 # For the tests also Chromium for the browser tests (Playwright drives it; never `playwright install`),
-# curl as a real client of the endpoint, and Virtuoso, a peer the remote backend is verified against.
+# curl as a real client of the endpoint, Virtuoso, a peer the remote backend is verified against, and R with
+# igraph, which run the R lines of docs/data-products.md.
 # Installed when missing and we are root (CI), else named.
 RUN_DEBS  := libjemalloc2 libseccomp2
 TEST_DEBS := chromium curl virtuoso-opensource
+# R without what it recommends (compilers, manuals, the recommended packages): Rscript and igraph are enough
+TEST_DEBS_BARE := r-base-core r-cran-igraph
 define install_debs
 	@missing=""; for p in $(1); do command -v $$p >/dev/null 2>&1 || dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(2) $$missing >/dev/null; \
 	  else echo "missing Debian packages:$$missing (sudo apt-get install$$missing)"; fi; fi
 endef
 
@@ -42,6 +45,7 @@ debs-run:
 
 debs-test:
 	$(call install_debs,$(RUN_DEBS) $(TEST_DEBS))
+	$(call install_debs,$(TEST_DEBS_BARE),--no-install-recommends)
 
 build: setup
 	$(VENV)/bin/iscm-kg build
