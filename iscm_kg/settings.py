@@ -111,6 +111,14 @@ SETTINGS: dict[str, tuple[str, Any, Any]] = {
     # Public URL of the endpoint, if the server is behind a proxy (used as base IRI and in the
     # service description); by default the request URL.
     "PUBLIC_ENDPOINT_URL": ("ISCM_KG_PUBLIC_ENDPOINT_URL", None, _optional),
+    # --- the reconciliation service (server/reconcile/, docs/reconciliation.md) ---
+    # Queries in one reconciliation batch at most (the manifest's batchSize); more: 400 naming `queries`. The
+    # matching runs in the web worker on the in-memory name index, no SPARQL per query.
+    "RECONCILE_MAX_QUERIES": ("ISCM_KG_RECONCILE_MAX_QUERIES", 50, int),
+    # Characters of a reconciliation query's text, a property value or a suggest prefix at most (400 beyond).
+    "RECONCILE_MAX_QUERY_CHARS": ("ISCM_KG_RECONCILE_MAX_QUERY_CHARS", 200, int),
+    # Candidates a reconciliation query may ask for (its `limit`) at most (400 beyond; 10 when not given).
+    "RECONCILE_MAX_LIMIT": ("ISCM_KG_RECONCILE_MAX_LIMIT", 100, int),
 }
 
 

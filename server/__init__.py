@@ -42,6 +42,7 @@ def _blueprints() -> list[Blueprint]:
         pages,
         query_api,
         query_ui,
+        reconcile,
         service_description,
     )
 
@@ -56,6 +57,7 @@ def _blueprints() -> list[Blueprint]:
         query_ui.bp,
         networks_api.bp,
         network_pages.bp,
+        reconcile.bp,
     ]
 
 

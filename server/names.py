@@ -1,15 +1,15 @@
 """The names of the things that have pages: their labels for pages and tables, and a search index read once
 per dataset version into the web worker, and how a text a person types finds them: every word of the text
 starts a word of a name (any case, accents ignored: "sao tome" finds São Tomé), else the names spelt closest
-(typos: "Marocco" finds Morocco). The site's search and the questions' parameters (a name rather than an IRI)
-use it."""
+(typos: "Marocco" finds Morocco). The site's search, the questions' parameters (a name rather than an IRI) and
+the reconciliation service (server/reconcile/) use it."""
 
 from __future__ import annotations
 
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from cachetools import LRUCache, cached
@@ -57,9 +57,10 @@ def _names(_version: str, base: str) -> list[Name]:  # the arguments are the cac
     return found
 
 
-def matches(text: str) -> dict[str, tuple[int, set[str]]]:
+def matches(text: str, among: Collection[str] | None = None) -> dict[str, tuple[int, set[str]]]:
     """The things ``text`` names, each with how well (EXACT, BEGINS, WORDS or CLOSE...) and the names matched:
-    exact names, names it begins, names with a word begun by each of its words; if none, the closest names."""
+    exact names, names it begins, names with a word begun by each of its words; if none, the closest names.
+    ``among``: only these IRIs (the reconciliation service's types), so close spellings are sought among them."""
     needle = fold(text)
     words = WORD.findall(needle)
     found: dict[str, tuple[int, set[str]]] = {}
@@ -70,7 +71,7 @@ def matches(text: str) -> dict[str, tuple[int, set[str]]]:
 
     if not words:
         return found
-    index = names()
+    index = names() if among is None else [entry for entry in names() if entry.iri in among]
     for entry in index:
         if entry.folded == needle:
             add(entry, EXACT)
@@ -86,22 +87,18 @@ def matches(text: str) -> dict[str, tuple[int, set[str]]]:
 
 def close_names(words: list[str], index: list[Name]) -> list[tuple[Name, float]]:
     """The names each of whose ``words`` is spelt close to one of their words (rapidfuzz's ratio, at least
-    CLOSE_ENOUGH), with the mean similarity; only words of 3 letters or more count (codes match exactly)."""
-    vocabulary = sorted({word for entry in index for word in entry.words if len(word) >= 3})
-    close: list[dict[str, float]] = []
-    for word in words:
-        if len(word) < 3:
-            continue
+    CLOSE_ENOUGH), with the mean similarity; only words of 3 letters or more count (codes match exactly). Each
+    word narrows the names left, so a long text of unrelated words stops after a few look-ups."""
+    left: list[tuple[Name, list[float]]] = [(entry, []) for entry in index]
+    for word in dict.fromkeys(w for w in words if len(w) >= 3):
+        vocabulary = sorted({w for entry, _ in left for w in entry.words if len(w) >= 3})
         found = process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=CLOSE_ENOUGH, limit=None)
-        close.append({match: similarity for match, similarity, _ in found})
-    if not close:
-        return []
-    found_names = []
-    for entry in index:
-        best = [max((near.get(word, 0.0) for word in entry.words), default=0.0) for near in close]
-        if min(best) >= CLOSE_ENOUGH:
-            found_names.append((entry, sum(best) / len(best)))
-    return found_names
+        near = {match: similarity for match, similarity, _ in found}
+        left = [(entry, [*seen, best]) for entry, seen in left
+                if (best := max((near.get(w, 0.0) for w in entry.words), default=0.0)) >= CLOSE_ENOUGH]
+        if not left:
+            return []
+    return [(entry, sum(seen) / len(seen)) for entry, seen in left if seen]
 
 
 def kind_rank(iri: str) -> int:

@@ -1,0 +1,266 @@
+"""The Reconciliation Service API (/reconcile): its answers validated against the spec's JSON schemas
+(tests/schemas/reconciliation/, version 0.2), requests as OpenRefine sends them, the matching (misspellings,
+codes, types, properties) and hostile batches (a 400 naming the parameter, never a 5xx)."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from jsonschema import Draft7Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT7
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "schemas" / "reconciliation"
+_LOADED = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in SCHEMAS.glob("*.json")}
+# Each schema under its $id, so that "type.json" resolves to the local copy (nothing is fetched).
+REGISTRY = Registry().with_resources(
+    (schema["$id"], Resource.from_contents(schema, default_specification=DRAFT7)) for schema in _LOADED.values()
+)
+
+
+def valid(schema: str, instance: Any) -> None:
+    """Fails with every error if ``instance`` does not follow the spec's schema ``schema``."""
+    validator = Draft7Validator(_LOADED[schema], registry=REGISTRY, format_checker=Draft7Validator.FORMAT_CHECKER)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(instance)]
+    assert not errors, errors
+
+
+def reconcile(client: FlaskClient, batch: dict[str, Any]) -> dict[str, Any]:
+    """Send a batch as OpenRefine does (POST, a form field `queries`) and check both sides against the schemas."""
+    valid("reconciliation-query-batch.json", batch)
+    response = client.post("/reconcile", data={"queries": json.dumps(batch)})
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["Content-Type"].startswith("application/json")
+    answer = response.get_json()
+    valid("reconciliation-result-batch.json", answer)
+    assert set(answer) == set(batch)
+    return answer
+
+
+def top(client: FlaskClient, query: dict[str, Any]) -> list[dict[str, Any]]:
+    return reconcile(client, {"q0": query})["q0"]["result"]
+
+
+def test_manifest(client: FlaskClient) -> None:
+    response = client.get("/reconcile")
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"  # the spec requires CORS
+    manifest = response.get_json()
+    valid("manifest.json", manifest)
+    assert manifest["versions"] == ["0.2"]
+    assert manifest["identifierSpace"] == "https://w3id.org/iscm/id/"
+    assert manifest["schemaSpace"] == "https://w3id.org/iscm/ontology#"
+    assert [t["id"] for t in manifest["defaultTypes"]] == ["ISCM", "State", "Country", "Organization"]
+    assert manifest["defaultTypes"][0]["name"] == "inter-State consultation mechanism on migration"
+    assert manifest["batchSize"] == 50
+    assert manifest["suggest"]["entity"] == {"service_url": "http://localhost/reconcile",
+                                             "service_path": "/suggest/entity"}
+
+
+def test_view_and_documentation_resolve_to_pages(client: FlaskClient) -> None:
+    manifest = client.get("/reconcile").get_json()
+    assert manifest["view"]["url"] == "http://localhost/page/id/{{id}}"
+    # OpenRefine puts the id in as it is (encodeURI); the spec asks clients to encode it as a URI component.
+    for inserted in ("state/MAR", urllib.parse.quote("state/MAR", safe="")):
+        page = client.get(manifest["view"]["url"].replace("{{id}}", inserted))
+        assert page.status_code == 200 and "<h1>Morocco</h1>" in page.text
+    assert client.get(manifest["documentation"]).status_code == 200
+
+
+def test_openrefine_batch(client: FlaskClient) -> None:
+    """Several queries in one POST, with types and properties, as OpenRefine sends a column."""
+    answer = reconcile(client, {
+        "q0": {"query": "Marocco", "type": "State", "type_strict": "should"},
+        "q1": {"query": "Budapst", "type": "ISCM", "type_strict": "should"},
+        "q2": {"query": "Cote d'Ivoire", "type": "State", "type_strict": "should",
+               "properties": [{"pid": "iso3", "v": "CIV"}]},
+        "q3": {"query": "International Organization for Migration", "type": "Organization", "limit": 3},
+        "q4": {"query": "Puebla Process", "type": "ISCM"},
+    })
+    # Budapst is a word of a longer name spelt close: the best candidate, not a certain match.
+    expected = {"q0": ("state/MAR", "Morocco", True), "q1": ("mechanism/budapest", "Budapest Process", False),
+                "q2": ("state/CIV", "Côte d'Ivoire", True),
+                "q3": ("organization/iom", "International Organization for Migration", True),
+                "q4": ("mechanism/rcm", "Regional Conference on Migration", True)}
+    for key, (entity_id, name, match) in expected.items():
+        best = answer[key]["result"][0]
+        assert (best["id"], best["name"], best["match"]) == (entity_id, name, match), (key, answer[key])
+        assert 0 <= best["score"] <= 100
+    assert answer["q0"]["result"][0]["type"] == [{"id": "State", "name": "State"}]
+    assert [t["id"] for t in answer["q1"]["result"][0]["type"]] == ["InterregionalForum", "ISCM"]
+    assert "ISO 3166-1 MAR MA" in answer["q0"]["result"][0]["description"]
+    assert "established 1993" in answer["q1"]["result"][0]["description"]
+    assert len(answer["q3"]["result"]) <= 3
+
+
+def test_a_misspelling_is_a_match_only_when_nothing_else_is_near(client: FlaskClient) -> None:
+    marocco = top(client, {"query": "Marocco"})
+    assert [c["id"] for c in marocco] == ["state/MAR"] and marocco[0]["match"] and marocco[0]["score"] < 100
+    budapst = top(client, {"query": "Budapst"})
+    assert budapst[0]["id"] == "mechanism/budapest" and budapst[0]["score"] < 100
+    # A name begun, not a name: candidates, no decision.
+    rabat = top(client, {"query": "Rabat"})
+    assert rabat[0]["id"] == "mechanism/rabat" and not rabat[0]["match"]
+
+
+@pytest.mark.parametrize(("text", "entity_id"), [
+    ("MAR", "state/MAR"),  # ISO 3166-1 alpha-3
+    ("ma", "state/MAR"),  # alpha-2, any case
+    ("600", "state/MAR"),  # COW code
+    ("GMY", "state/DEU"),  # COW abbreviation
+    ("Q1028", "state/MAR"),  # Wikidata item
+    ("http://www.wikidata.org/entity/Q1028", "state/MAR"),
+    ("IOM", "organization/iom"),  # an acronym
+])
+def test_codes(client: FlaskClient, text: str, entity_id: str) -> None:
+    found = top(client, {"query": text})
+    assert (found[0]["id"], found[0]["score"], found[0]["match"]) == (entity_id, 100, True), found[:3]
+
+
+def test_a_code_of_two_schemes_is_no_match_until_a_property_says_which(client: FlaskClient) -> None:
+    # AUS is Australia's ISO code and Austria's COW abbreviation.
+    both = top(client, {"query": "AUS"})
+    assert {c["id"] for c in both[:2]} == {"state/AUS", "state/AUT"} and not any(c["match"] for c in both)
+    austria = top(client, {"query": "AUS", "properties": [{"pid": "cowAbbreviation", "v": "AUS"}]})
+    assert austria[0]["id"] == "state/AUT" and austria[0]["match"]
+    assert next(c for c in austria if c["id"] == "state/AUS")["score"] < austria[0]["score"]
+
+
+def test_properties(client: FlaskClient) -> None:
+    # A property alone finds its entity (query is optional in 0.2); a number for a COW code; the ontology's term.
+    assert top(client, {"properties": [{"pid": "iso3", "v": "MAR"}]})[0]["id"] == "state/MAR"
+    assert top(client, {"properties": [{"pid": "cowCode", "v": 600}]})[0]["match"]
+    by_term = top(client, {"properties": [{"pid": "https://w3id.org/iscm/ontology#iso3166Alpha2", "v": ["MA"]}]})
+    assert by_term[0]["id"] == "state/MAR"
+    # "Congo" is the Republic of the Congo's name; the ISO code says the other one is meant.
+    congo = top(client, {"query": "Congo", "type": "State", "properties": [{"pid": "iso3", "v": "COD"}]})
+    assert congo[0]["id"] == "state/COD" and congo[0]["match"]
+    assert next(c for c in congo if c["id"] == "state/COG")["match"] is False
+
+
+def test_types_restrict(client: FlaskClient) -> None:
+    assert top(client, {"query": "Rabat", "type": "ISCM"})[0]["id"] == "mechanism/rabat"
+    states = top(client, {"query": "Rabat", "type": "State"})
+    assert all(c["id"].startswith("state/") for c in states)
+    organizations = top(client, {"query": "Budapest", "type": ["Organization"]})
+    assert "mechanism/budapest" not in {c["id"] for c in organizations}
+    by_iri = top(client, {"query": "Budapest", "type": "https://w3id.org/iscm/ontology#ISCM"})
+    assert by_iri[0]["id"] == "mechanism/budapest"
+    # Hong Kong is a territory: a Country, not a State.
+    assert top(client, {"query": "Hong Kong", "type": "Country"})[0]["id"] == "state/HKG"
+    assert "state/HKG" not in {c["id"] for c in top(client, {"query": "Hong Kong", "type": "State"})}
+
+
+def test_empty_query_text_finds_nothing(client: FlaskClient) -> None:
+    assert reconcile(client, {"q0": {"query": ""}, "q1": {"query": "   "}}) == {"q0": {"result": []},
+                                                                           "q1": {"result": []}}
+
+
+def test_get_and_jsonp(client: FlaskClient) -> None:
+    batch = json.dumps({"q0": {"query": "Morocco"}})
+    plain = client.get("/reconcile", query_string={"queries": batch}).get_json()
+    assert plain["q0"]["result"][0]["id"] == "state/MAR"
+    wrapped = client.get("/reconcile", query_string={"queries": batch, "callback": "jQuery.cb_1"})
+    assert wrapped.headers["Content-Type"].startswith("application/javascript")
+    assert wrapped.text.startswith("/**/jQuery.cb_1(") and wrapped.text.endswith(");")
+    assert json.loads(wrapped.text[len("/**/jQuery.cb_1("):-2]) == plain
+
+
+def too_deep() -> str:
+    return "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(("queries", "parameter"), [
+    ("{not json", "queries"),
+    (too_deep(), "queries"),
+    ("[]", "queries"),
+    (json.dumps({f"q{i}": {"query": "x"} for i in range(51)}), "queries"),
+    (json.dumps({"q0": "Morocco"}), "queries.q0"),
+    (json.dumps({"q0": {"limit": 1}}), "queries.q0"),
+    (json.dumps({"q0": {"query": 5}}), "queries.q0.query"),
+    (json.dumps({"q0": {"query": "x" * 201}}), "queries.q0.query"),
+    (json.dumps({"q0": {"query": "x", "limit": 0}}), "queries.q0.limit"),
+    (json.dumps({"q0": {"query": "x", "limit": 101}}), "queries.q0.limit"),
+    (json.dumps({"q0": {"query": "x", "limit": "5"}}), "queries.q0.limit"),
+    (json.dumps({"q0": {"query": "x", "limit": True}}), "queries.q0.limit"),
+    (json.dumps({"q0": {"query": "x", "type": "Person"}}), "queries.q0.type"),
+    (json.dumps({"q0": {"query": "x", "type": [1]}}), "queries.q0.type"),
+    (json.dumps({"q0": {"query": "x", "type_strict": "maybe"}}), "queries.q0.type_strict"),
+    (json.dumps({"q0": {"query": "x", "properties": {"iso3": "MAR"}}}), "queries.q0.properties"),
+    (json.dumps({"q0": {"query": "x", "properties": [{"pid": "population", "v": 1}]}}), "queries.q0.properties[0].pid"),
+    (json.dumps({"q0": {"query": "x", "properties": [{"pid": "iso3", "v": None}]}}), "queries.q0.properties[0].v"),
+    (json.dumps({"q0": {"query": "x", "properties": [{"pid": "iso3"}]}}), "queries.q0.properties[0]"),
+    (json.dumps({"q0": {"query": "x", "filter": 1}}), "queries.q0.filter"),
+])
+def test_bad_batches_are_400_naming_the_parameter(client: FlaskClient, queries: str, parameter: str) -> None:
+    for response in (client.post("/reconcile", data={"queries": queries}),
+                     client.get("/reconcile", query_string={"queries": queries})):
+        assert response.status_code == 400, response.text[:300]
+        problem = response.get_json()
+        assert problem["status"] == 400 and problem["parameter"] == parameter, problem
+
+
+@pytest.mark.parametrize(("path", "parameter"), [
+    ("/reconcile?callback=alert(1)//", "callback"),
+    ("/reconcile/preview", "id"),
+    ("/reconcile/suggest/entity?prefix=mo&cursor=-1", "cursor"),
+    ("/reconcile/suggest/entity?prefix=mo&cursor=99999", "cursor"),
+    ("/reconcile/suggest/entity?prefix=mo&type=Person", "type"),
+    ("/reconcile/suggest/type?prefix=" + "x" * 201, "prefix"),
+])
+def test_bad_requests_are_400_naming_the_parameter(client: FlaskClient, path: str, parameter: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 400 and response.get_json()["parameter"] == parameter
+    assert client.post("/reconcile", data={}).get_json()["parameter"] == "queries"
+
+
+def test_preview(client: FlaskClient) -> None:
+    manifest = client.get("/reconcile").get_json()
+    url = manifest["preview"]["url"].replace("{{id}}", urllib.parse.quote("state/MAR", safe=""))
+    card = client.get(url)
+    assert card.status_code == 200 and card.headers["Content-Type"].startswith("text/html")
+    assert '<a href="/page/id/state/MAR"' in card.text and "Morocco" in card.text and "COW 600 MOR" in card.text
+    # Names are escaped: Côte d'Ivoire's apostrophe comes out as an entity.
+    assert "Côte d&#39;Ivoire" in client.get("/reconcile/preview?id=state/CIV").text
+    assert client.get("/reconcile/preview?id=state/XXX").status_code == 404
+
+
+def test_suggest_entity(client: FlaskClient) -> None:
+    first = client.get("/reconcile/suggest/entity?prefix=Moro").get_json()
+    valid("suggest-entities-response.json", first)
+    assert first["result"][0]["id"] == "state/MAR"
+    assert first["result"][0]["notable"] == [{"id": "State", "name": "State"}]
+    process = client.get("/reconcile/suggest/entity?prefix=process").get_json()["result"]
+    more = client.get("/reconcile/suggest/entity?prefix=process&cursor=10").get_json()["result"]
+    assert len(process) == 10 and more and not {c["id"] for c in process} & {c["id"] for c in more}
+    typed = client.get("/reconcile/suggest/entity?prefix=ba&type=ISCM").get_json()["result"]
+    assert typed and all(c["id"].startswith("mechanism/") for c in typed)
+    assert client.get("/reconcile/suggest/entity?prefix=").get_json() == {"result": []}
+
+
+def test_suggest_type_and_property(client: FlaskClient) -> None:
+    types = client.get("/reconcile/suggest/type?prefix=regional").get_json()
+    valid("suggest-types-response.json", types)
+    assert types["result"] == [{"id": "RegionalConsultativeProcess",
+                                "name": "regional consultative process on migration",
+                                "broader": [{"id": "ISCM", "name": "inter-State consultation mechanism on migration"}]}]
+    every = client.get("/reconcile/suggest/type").get_json()["result"]
+    assert {t["id"] for t in every} == {"MigrationDialogue", "ISCM", "RegionalConsultativeProcess",
+                                        "InterregionalForum", "GlobalProcess", "Country", "State", "Territory",
+                                        "Organization"}
+    properties = client.get("/reconcile/suggest/property?prefix=correlates").get_json()
+    valid("suggest-properties-response.json", properties)
+    assert [p["id"] for p in properties["result"]] == ["cowCode", "cowAbbreviation"]
+    assert properties["result"][0]["name"] == "Correlates of War State code"
+    iso = client.get("/reconcile/suggest/property?prefix=iso").get_json()["result"]
+    assert [p["id"] for p in iso] == ["iso3", "iso2"]
+
+
+def test_the_dataset_page_names_the_service(client: FlaskClient) -> None:
+    page = client.get(client.get("/reconcile").get_json()["documentation"])
+    assert '<a href="/reconcile"><code>/reconcile</code></a>' in page.text
