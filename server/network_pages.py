@@ -18,12 +18,14 @@ bp = Blueprint("network_pages", __name__, static_folder="static/networks", stati
 NETWORK_FILES = ("cytoscape.min.js", "topojson-client.min.js", "countries-110m.json")
 NETWORK_CHOICES = [
     ("shared_membership", "ISCMs sharing member States"),
+    ("iscm_backbone", "ISCMs sharing more member States than chance (backbone)"),
     ("state_iscm", "States and ISCMs, by role"),
     ("synergy", "Synergy score between ISCMs"),
     ("thematic_similarity", "Thematic similarity (Annex 10)"),
     ("cooperation", "Documented cooperation"),
     ("iscm_organization", "ISCMs and organizations"),
     ("co_membership", "States in the same ISCMs"),
+    ("state_backbone", "States sharing more ISCMs than chance (backbone)"),
 ]
 
 

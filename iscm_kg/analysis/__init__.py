@@ -4,6 +4,7 @@
 - :mod:`.networks`: the NetworkX graphs; :mod:`.metrics`: centralities, k-cores, communities, bridges;
 - :mod:`.overlaps`: States in the most ISCMs, overlaps within a region, the report's counts compared;
 - :mod:`.synergy`: the synergy score (weights in synergy.toml, :mod:`.config`) and candidate synergies;
+- :mod:`.backbone`: the significant pairs of the membership projections (BiCM null model, ``bicm``);
 - :mod:`.pipeline`: one run of all of it; :mod:`.export` / :mod:`.outputs`: JSON, GEXF, GraphML, CSV;
 - :mod:`.to_rdf`: the named graph https://w3id.org/iscm/graph/analysis; :mod:`.pictures`: PNG / SVG.
 

@@ -11,6 +11,7 @@ from typing import Any
 DEFAULT_CONFIG = Path(__file__).with_name("synergy.toml")
 COMPONENTS = ("membership", "themes", "organizations", "cooperation", "overlap")
 MEASURES = ("jaccard", "overlap_coefficient", "cosine")
+CORRECTIONS = ("fdr_bh", "bonferroni", "none")  # multiple-testing corrections of the backbone
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Config:
     region_min_shared: int = 2
     min_theme_similarity: float = 0.0
     min_synergy: float = 0.0
+    backbone_alpha: float = 0.05
+    backbone_correction: str = "fdr_bh"
 
     def organization_group(self, role: str) -> str | None:
         """The group ("secretariat", "support", ...) of an organization's role, None if not in the network."""
@@ -68,6 +71,7 @@ class Config:
             },
             "regions": {"min_shared": self.region_min_shared},
             "sparsify": {"min_theme_similarity": self.min_theme_similarity, "min_synergy": self.min_synergy},
+            "backbone": {"alpha": self.backbone_alpha, "correction": self.backbone_correction},
         }
 
 
@@ -117,6 +121,12 @@ def from_dict(data: dict[str, Any]) -> Config:
         raise ValueError("synergy weights must be >= 0 and not all 0")
     candidates = data.get("candidates", {})
     metrics = data.get("metrics", {})
+    backbone = data.get("backbone", {})
+    alpha, correction = float(backbone.get("alpha", 0.05)), str(backbone.get("correction", "fdr_bh"))
+    if not 0 < alpha <= 1:
+        raise ValueError(f"backbone alpha must be in (0, 1], not {alpha}")
+    if correction not in CORRECTIONS:
+        raise ValueError(f"backbone correction must be one of {', '.join(CORRECTIONS)}, not {correction!r}")
     return Config(
         weights=weights,
         membership_measure=measure,
@@ -137,6 +147,8 @@ def from_dict(data: dict[str, Any]) -> Config:
         region_min_shared=int(data.get("regions", {}).get("min_shared", 2)),
         min_theme_similarity=float(data.get("sparsify", {}).get("min_theme_similarity", 0.0)),
         min_synergy=float(data.get("sparsify", {}).get("min_synergy", 0.0)),
+        backbone_alpha=alpha,
+        backbone_correction=correction,
     )
 
 

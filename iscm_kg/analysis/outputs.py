@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import iris
 from .export import dumps, write_network, write_table
-from .pipeline import TITLES, Analysis
+from .pipeline import DESCRIPTIONS, TITLES, Analysis
 from .readable import HEATMAP_MEASURES, community_names, similarity_order
 
 TABLES = {
@@ -41,12 +41,13 @@ def write_outputs(result: Analysis, folder: Path) -> list[Path]:
     for name, G in result.networks.items():
         summary = result.summaries[name]
         names = community_names(G, result.communities[name])
-        extra = {"name": name, "title": TITLES[name], "summary": summary,
+        about = {"description": DESCRIPTIONS[name]} if name in DESCRIPTIONS else {}
+        extra = {"name": name, "title": TITLES[name], **about, "summary": summary,
                  "communities": [{"index": i, "name": names[i], "size": len(part)}
                                  for i, part in enumerate(result.communities[name])],
                  "orders": {attr: similarity_order(G, attr) for attr in HEATMAP_MEASURES.get(name, ())}}
         paths += write_network(G, folder, name, extra)
-        index["networks"][name] = {"title": TITLES[name], "summary": summary,
+        index["networks"][name] = {"title": TITLES[name], **about, "summary": summary,
                                    "files": [f"{name}.{ext}" for ext in ("json", "gexf", "graphml", "net", "edgelist")]
                                    + [f"{name}-nodes.csv", f"{name}-edges.csv"]}
     for name, title in TABLES.items():

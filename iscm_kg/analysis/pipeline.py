@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from . import metrics as M
 from . import networks as N
+from .backbone import membership_backbones
 from .config import Config, default_config
 from .facts import Facts, load_facts
 from .overlaps import compare_reported_counts, regional_overlaps, states_by_iscm_count
@@ -19,7 +20,9 @@ from .synergy import candidates, named_overlaps, synergy_network
 METRIC_WEIGHTS = {
     "state_iscm": "weight",
     "shared_membership": "jaccard",
+    "iscm_backbone": "jaccard",
     "co_membership": "weight",
+    "state_backbone": "weight",
     "thematic_similarity": "weight",
     "cooperation": "weight",
     "iscm_organization": "weight",
@@ -28,11 +31,23 @@ METRIC_WEIGHTS = {
 TITLES = {
     "state_iscm": "States and territories - ISCMs, by role",
     "shared_membership": "ISCMs sharing member States",
+    "iscm_backbone": "ISCMs sharing more member States than chance (backbone)",
     "co_membership": "States in the same ISCMs",
+    "state_backbone": "States sharing more ISCMs than chance (backbone)",
     "thematic_similarity": "ISCMs with similar thematic foci (Annex 10)",
     "cooperation": "Documented cooperation between mechanisms",
     "iscm_organization": "ISCMs and the organizations serving them",
     "synergy": "Synergy score between ISCMs",
+}
+# What a network is, in one sentence, where its title does not say it (shown on the network page).
+DESCRIPTIONS = {
+    "iscm_backbone": "The backbone keeps only the pairs of ISCMs that share more member States than chance would "
+                     "give them, considering how many members each ISCM has and how many ISCMs each State joins "
+                     "(stochastic degree sequence model; p-values corrected for testing every pair).",
+    "state_backbone": "The backbone keeps only the pairs of States and territories that are members of more of the "
+                      "same ISCMs than chance would give them, considering how many ISCMs each joins and how many "
+                      "members each ISCM has (stochastic degree sequence model; p-values corrected for testing "
+                      "every pair).",
 }
 
 
@@ -50,10 +65,15 @@ class Analysis:
 def build_networks(facts: Facts, config: Config) -> dict[str, nx.Graph]:
     B = N.state_iscm(facts, config)
     G_org = N.iscm_organization(facts, config)
+    shared = N.shared_membership(B, config.membership_roles)
+    co = N.co_membership(B, config.membership_roles)
+    backbones = membership_backbones(N.members_by_iscm(B, config.membership_roles), shared, co, config)
     return {
         "state_iscm": B,
-        "shared_membership": N.shared_membership(B, config.membership_roles),
-        "co_membership": N.co_membership(B, config.membership_roles),
+        "shared_membership": shared,
+        "iscm_backbone": backbones["iscm_backbone"],
+        "co_membership": co,
+        "state_backbone": backbones["state_backbone"],
         "thematic_similarity": N.thematic_similarity(facts, config.min_theme_similarity),
         "cooperation": N.cooperation(facts),
         "iscm_organization": G_org,
@@ -83,7 +103,8 @@ def analyze(facts: Facts, config: Config | None = None) -> Analysis:
     for name, G in result.networks.items():
         t = time.perf_counter()
         summary, parts = add_metrics(G, METRIC_WEIGHTS[name], config)
-        result.summaries[name] = {"title": TITLES[name], "weight": METRIC_WEIGHTS[name], **summary}
+        result.summaries[name] = {"title": TITLES[name], "weight": METRIC_WEIGHTS[name], **summary,
+                                  **backbone_summary(result, name)}
         result.communities[name] = parts
         result.timings[name] = time.perf_counter() - t
     t = time.perf_counter()
@@ -110,6 +131,21 @@ def analyze_store(store: ox.Store, config: Config | None = None) -> Analysis:
     result = analyze(facts, config)
     result.timings["load"] = loaded
     return result
+
+
+BACKBONE_OF = {"iscm_backbone": "shared_membership", "state_backbone": "co_membership"}
+
+
+def backbone_summary(result: Analysis, name: str) -> dict:
+    """For a backbone: how many of its projection's edges it keeps, and the test (empty for other networks)."""
+    if name not in BACKBONE_OF:
+        return {}
+    projection = result.networks[BACKBONE_OF[name]]
+    n = projection.number_of_nodes()
+    return {"backbone": {"projection": BACKBONE_OF[name], "projection_edges": projection.number_of_edges(),
+                         "kept": result.networks[name].number_of_edges(), "tests": n * (n - 1) // 2,
+                         "alpha": result.config.backbone_alpha, "correction": result.config.backbone_correction,
+                         "null_model": "BiCM (stochastic degree sequence model)"}}
 
 
 def top_overlaps(S: nx.Graph) -> list[dict]:

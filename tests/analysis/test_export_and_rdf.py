@@ -90,7 +90,7 @@ def test_analysis_graph(result):
     assert [(r["score"].value, r["rank"].value) for r in rows] == [("0.575", "1")]
 
 
-@pytest.mark.parametrize("module", ["networks", "metrics", "overlaps", "synergy", "readable"])
+@pytest.mark.parametrize("module", ["networks", "metrics", "overlaps", "synergy", "readable", "backbone"])
 def test_doctests(module):
     failures, tried = doctest.testmod(importlib.import_module(f"iscm_kg.analysis.{module}"))
     assert tried > 0 and failures == 0

@@ -4,6 +4,14 @@
 window.ISCM.describe = (function () {
   var I = window.ISCM;
   function plural(n, one, many) { return I.round(n) + " " + (Number(n) === 1 ? one : many); }
+  function p(value) { return Number(value).toPrecision(2); }  /* p-values run to 1e-14: two significant digits */
+  /* A membership pair's test (docs/networks.md, "The backbone"); empty where the edge has none. */
+  function significance(d) {
+    if (d.p_value === undefined) { return ""; }
+    return (d.backbone === false ? "Not in the backbone" : "In the backbone") + ": p = " + p(d.p_value) +
+      ", corrected for testing every pair " + p(d.p_adjusted) +
+      " (the chance of sharing this many if memberships were random, each keeping its number of memberships)";
+  }
   function list(text) { return String(text || "").split("|").filter(Boolean).join(", "); }
   /* What the node's links say, per network; `roles` counts the roles of the links shown. */
   function links(net, d, roles) {
@@ -18,9 +26,15 @@ window.ISCM.describe = (function () {
       case "shared_membership":
         return [d.members !== undefined ? "Has " + plural(d.members, "member State", "member States and territories") : "",
                 "Shares members with " + plural(deg, "ISCM", "ISCMs")];
+      case "iscm_backbone":
+        return [d.members !== undefined ? "Has " + plural(d.members, "member State", "member States and territories") : "",
+                "Shares more members than chance with " + plural(deg, "ISCM", "ISCMs")];
       case "co_membership":
         return ["Member of " + plural(d.iscms, "ISCM", "ISCMs"),
                 "Shares an ISCM with " + plural(deg, "State or territory", "States and territories")];
+      case "state_backbone":
+        return ["Member of " + plural(d.iscms, "ISCM", "ISCMs"),
+                "Shares more ISCMs than chance with " + plural(deg, "State or territory", "States and territories")];
       case "thematic_similarity":
         return ["Has " + plural(d.theme_count, "Annex 10 theme", "Annex 10 themes"),
                 "Shares themes with " + plural(deg, "ISCM", "ISCMs")];
@@ -60,11 +74,14 @@ window.ISCM.describe = (function () {
         return [a + " is " + (d.role || "linked") + " of " + b + (d.as_of ? " (as of " + d.as_of + ")" : ""),
                 d.roles && d.roles !== d.role ? "All roles: " + list(d.roles) : ""];
       case "shared_membership":
+      case "iscm_backbone":
         return ["Share " + plural(d.shared, "member State", "member States and territories") + ": " + list(d.members),
                 "Jaccard index " + I.round(d.jaccard) + " (shared members out of all their members; 1 = the same members)",
-                "Overlap coefficient " + I.round(d.overlap) + " (1 = every member of the smaller is in the larger)"];
+                "Overlap coefficient " + I.round(d.overlap) + " (1 = every member of the smaller is in the larger)",
+                significance(d)];
       case "co_membership":
-        return ["Both are members of " + plural(d.weight, "ISCM", "ISCMs") + ": " + list(d.iscms)];
+      case "state_backbone":
+        return ["Both are members of " + plural(d.weight, "ISCM", "ISCMs") + ": " + list(d.iscms), significance(d)];
       case "thematic_similarity":
         return ["Share " + plural(d.shared, "theme", "themes") + ": " + list(d.themes).replace(/-/g, " "),
                 "Thematic similarity " + I.round(d.weight) + " (Jaccard index of their themes)"];

@@ -14,6 +14,7 @@
   var EDGE_MEANING = {
     state_iscm: "the role (member thickest)", shared_membership: "the share of members in common (Jaccard index)",
     co_membership: "the number of ISCMs both are members of", thematic_similarity: "the share of themes in common",
+    iscm_backbone: "the number of member States shared", state_backbone: "the number of ISCMs both are members of",
     cooperation: "the number of documented cooperations", iscm_organization: "the organization's role (secretariat thickest)",
     synergy: "the synergy score" };
   var optionsFor = null;
@@ -168,6 +169,9 @@
     document.getElementById("cy").setAttribute("aria-label", "Network picture: " + title + ", " + nodeCount + " nodes and " +
       edgeCount + " links; the table below lists the same nodes");
     status.textContent = nodeCount + " nodes, " + edgeCount + " edges — " + title;
+    var about = document.getElementById("graph-about");  /* what the network is, where the title does not say it */
+    about.textContent = (data.graph && data.graph.description) || "";
+    about.hidden = !about.textContent;
     status.dataset.nodes = String(nodeCount);
     status.dataset.edges = String(edgeCount);
     document.body.dataset.graphReady = "1";
