@@ -2,7 +2,8 @@
 that replaces the previous release only once everything is written and valid (dist/ is a symlink).
 
 Deterministic: the same inputs give the same bytes in every dump (quads are sorted, no blank nodes, no
-timestamps); only build-info.json records when the build ran."""
+timestamps), and in the research tables read from the store (tables/); only build-info.json records when the build
+ran."""
 
 from __future__ import annotations
 
@@ -18,14 +19,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import iris, vendor
+from . import attribution, iris, vendor
 from .build import build_dataset
 from .errors import DataError
 from .namespaces import DEFAULT_BASE
 from .querying import materialize_default_graph
+from .research_tables import write_tables
 from .settings import load_setting
 from .validate import ValidationReport, validate_dataset
 
+TABLES = "tables"  # the research tables (iscm_kg.research_tables), listed in SHA256SUMS as tables/{file}
 DUMPS = {
     "iscm-kg.nq": ("application/n-quads", ox.RdfFormat.N_QUADS),
     "iscm-kg.trig": ("application/trig", ox.RdfFormat.TRIG),
@@ -97,6 +100,7 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: st
     store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
     materialize_default_graph(store)
     store.optimize()
+    tables = [f"{TABLES}/{name}" for name in write_tables(store, folder / TABLES, base)]
     del store
     quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
     prefixes = iris.prefixes(base)
@@ -112,7 +116,7 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: st
     void = _void(folder, stats, base, version)
     ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=prefixes)
     checksums = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
-                 for name in sorted([*DUMPS, "void.ttl", "validation-report.ttl", "validation-report.md"])}
+                 for name in sorted([*DUMPS, "void.ttl", "validation-report.ttl", "validation-report.md", *tables])}
     (folder / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in checksums.items()), encoding="utf-8")
     info = {
         "dataset_version": version,
@@ -189,11 +193,8 @@ def _void(folder: Path, stats: dict, base: str, version: str) -> list[ox.Triple]
         "Inter-State consultation mechanisms on migration (ISCMs), their members, observers, partners, chairs and "
         "secretariats, thematic foci, cooperation and overlaps, from IOM's 2019 assessment of ISCMs and its "
         "per-ISCM summaries, with public membership sources. Every fact carries its source.", language="en"))
-    add(ds, dct + "license", N("https://opendatacommons.org/licenses/odbl/1-0/"))
-    add(ds, dct + "rights", L("Country identifiers: Data by Countries States Cities Database, "
-                              "https://github.com/dr5hn/countries-states-cities-database | ODbL v1.0. "
-                              "Source texts: © 2019 International Organization for Migration (IOM). "
-                              "UN M49 regions: OCHA's hdx-python-country package.", language="en"))
+    add(ds, dct + "license", N(attribution.LICENSE))
+    add(ds, dct + "rights", L(attribution.RIGHTS, language="en"))
     add(ds, dct + "hasVersion", L(version))
     add(ds, dct + "source", N(base + "id/document/report"))
     add(ds, void + "uriSpace", L(base + "id/"))
