@@ -18,13 +18,12 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
-from . import iris
+from . import attribution, iris
 from .errors import DataError
 from .paths import CITATION, QUERIES
 
 # SPDX licence identifiers (CITATION.cff's `license`) -> the licence's name and page.
-LICENCES = {"ODbL-1.0": ("Open Database License (ODbL) 1.0",
-                         "https://opendatacommons.org/licenses/odbl/1-0/")}
+LICENCES = {"ODbL-1.0": ("Open Database License (ODbL) 1.0", attribution.LICENSE)}
 DATACITE_SCHEMA = "http://datacite.org/schema/kernel-4"
 # what a reference's CFF `type` is as a DataCite resource type and as a schema.org type
 WORK_TYPES = {"report": ("Report", "Report"), "data": ("Dataset", "Dataset")}

@@ -2,7 +2,8 @@
 that replaces the previous release only once everything is written and valid (dist/ is a symlink).
 
 Deterministic: the same inputs give the same bytes in every dump (quads are sorted, no blank nodes, no
-timestamps); only build-info.json records when the build ran."""
+timestamps), and in the research tables read from the store (tables/); only build-info.json records when the build
+ran."""
 
 from __future__ import annotations
 
@@ -18,15 +19,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import citation, iris, vendor
+from . import attribution, citation, iris, vendor
 from .archive import write_archive
 from .build import build_dataset
 from .errors import DataError
 from .namespaces import DEFAULT_BASE
 from .querying import materialize_default_graph
+from .research_tables import write_tables
 from .settings import load_setting
 from .validate import ValidationReport, validate_dataset
 
+TABLES = "tables"  # the research tables (iscm_kg.research_tables), listed in SHA256SUMS as tables/{file}
 DUMPS = {
     "iscm-kg.nq": ("application/n-quads", ox.RdfFormat.N_QUADS),
     "iscm-kg.trig": ("application/trig", ox.RdfFormat.TRIG),
@@ -70,7 +73,7 @@ def write_release(data_dir: Path, ontology_dir: Path, shapes_dir: Path, dist: Pa
         echo("writing the release and its network analysis ...")
         summary = _write_files(staging, nquads, report, base)
         _bundle_site_files(staging, data_dir, echo)
-        # named after the dumps as written (the analysis graph included): the version build-info and the site show
+        # named after the dumps and the files made from them (_version): the version build-info and the site show
         version = summary["dataset_version"]
         final = releases / f"{version}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
         staging.rename(final)
@@ -93,13 +96,14 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: st
     if base != DEFAULT_BASE:
         nquads = canonical_nquads(iris.rebase(nquads.decode("utf-8"), base))
         rebase_outputs(folder / "networks", base)
-    version = hashlib.sha256(nquads).hexdigest()[:16]  # the version names the dumps as written
     store = ox.Store(str(folder / "store"))
     store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
     materialize_default_graph(store)
     store.optimize()
+    tables = [f"{TABLES}/{name}" for name in write_tables(store, folder / TABLES, base)]
     covered = citation.coverage(store, base)
     del store
+    version = _version(nquads, folder, ["networks", TABLES])
     quads = list(ox.parse(nquads, ox.RdfFormat.N_QUADS))
     prefixes = iris.prefixes(base)
     (folder / "iscm-kg.nq").write_bytes(nquads)
@@ -115,7 +119,8 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: st
     ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=prefixes)
     cited = _write_citation_and_archive(folder, base, version, covered)
     checksums = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
-                 for name in sorted([*DUMPS, "void.ttl", "validation-report.ttl", "validation-report.md", *cited])}
+                 for name in sorted([*DUMPS, "void.ttl", "validation-report.ttl", "validation-report.md", *tables,
+                                     *cited])}
     (folder / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in checksums.items()), encoding="utf-8")
     info = {
         "dataset_version": version,
@@ -137,7 +142,8 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: st
 
 # What the release archive holds besides the dumps: the files a researcher keeps, and the notices the data's
 # licences ask to keep with it.
-ARCHIVED = ["void.ttl", "validation-report.ttl", "validation-report.md", "networks", "CITATION.cff", "datacite.json"]
+ARCHIVED = ["void.ttl", "validation-report.ttl", "validation-report.md", TABLES, "networks", "CITATION.cff",
+            "datacite.json"]
 NOTICES = {"attribution/country-identifiers.md": "country-identifiers.md", "attribution/cow-states.md": "cow-states.md"}
 
 
@@ -160,6 +166,19 @@ def _write_citation_and_archive(folder: Path, base: str, version: str, covered: 
     (folder / "dataset.jsonld").write_text(json.dumps(dataset, indent=2, ensure_ascii=False) + "\n",
                                            encoding="utf-8")
     return ["CITATION.cff", "datacite.json", zipped, "dataset.jsonld"]
+
+
+def _version(nquads: bytes, folder: Path, derived: list[str]) -> str:
+    """The release's version: a hash of the dumps as written and of every file made from them (networks, tables).
+    A change in how a network or table is made is a new version too, so that caches keyed on it, and the archive
+    and citations named after it, never hold two contents under one name."""
+    digest = hashlib.sha256(nquads)
+    for name in derived:
+        for path in sorted((folder / name).rglob("*")):
+            if path.is_file():
+                digest.update(f"\n{path.relative_to(folder).as_posix()}\n".encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
 
 
 def _bundle_site_files(folder: Path, data_dir: Path, echo: Callable[[str], None]) -> None:
@@ -219,11 +238,8 @@ def _void(folder: Path, stats: dict, base: str, version: str) -> list[ox.Triple]
         "Inter-State consultation mechanisms on migration (ISCMs), their members, observers, partners, chairs and "
         "secretariats, thematic foci, cooperation and overlaps, from IOM's 2019 assessment of ISCMs and its "
         "per-ISCM summaries, with public membership sources. Every fact carries its source.", language="en"))
-    add(ds, dct + "license", N(citation.LICENCES[citation.read_citation()["license"]][1]))
-    add(ds, dct + "rights", L("Country identifiers: Data by Countries States Cities Database, "
-                              "https://github.com/dr5hn/countries-states-cities-database | ODbL v1.0. "
-                              "Source texts: © 2019 International Organization for Migration (IOM). "
-                              "UN M49 regions: OCHA's hdx-python-country package.", language="en"))
+    add(ds, dct + "license", N(attribution.LICENSE))
+    add(ds, dct + "rights", L(attribution.RIGHTS, language="en"))
     add(ds, dct + "hasVersion", L(version))
     add(ds, dct + "source", N(base + "id/document/report"))
     add(ds, void + "uriSpace", L(base + "id/"))

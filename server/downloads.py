@@ -8,11 +8,14 @@ the SHACL validation report.
 - ``/.well-known/void`` is the VoID + DCAT description (Turtle, or another RDF syntax by ``Accept``); the
   DCAT record of the dataset is also its IRI ``/id/dataset/iscm-kg``.
 - ``/validation`` shows the SHACL report; ``/download/validation-report.ttl`` / ``.md`` are the files.
+- ``/download/tables/{file}``: the research tables (CSV), their CSVW metadata and the codebook (dist/tables/), each
+  with the checksum SHA256SUMS lists for ``tables/{file}`` (docs/data-products.md).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -47,6 +50,11 @@ FILES: dict[str, tuple[str, str]] = {
 }
 ARCHIVE = ("application/zip", "this release in one zip: dumps, tables, codebook, networks, citation records, "
                               "attribution notices, and SHA256SUMS of its contents")
+TABLES = "tables"  # the research tables' folder in the release (iscm_kg.release.TABLES)
+TABLE_MEDIA = {".csv": "text/csv", ".json": "application/csvm+json", ".md": "text/markdown", ".html": "text/html"}
+TABLE_FILES = {"tables.csv-metadata.json": "CSV on the Web metadata: the tables, their columns, keys and sources",
+               "codebook.html": "the codebook: every table and column explained",
+               "codebook.md": "the codebook, in Markdown"}
 DATED = re.compile(r"^(?P<stem>[\w-]+?)-(?P<date>\d{4}-\d{2}-\d{2})(?P<ext>\.[\w.]+)$")
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -113,6 +121,29 @@ def listing() -> list[dict[str, Any]]:
     return files
 
 
+def table_listing() -> list[dict[str, Any]]:
+    """The research tables of the release (``tables/`` in SHA256SUMS), titled as their CSVW metadata titles them, with
+    sizes and checksums; empty for a release without them."""
+    folder = release_dir() / TABLES
+
+    def titles(path: Path | None) -> dict[str, str]:
+        if path is None:
+            return {}
+        meta = json.loads(path.read_text(encoding="utf-8"))
+        return {t["url"]: f"{t['dc:title']}: {t['dc:description']}" for t in meta.get("tables", [])}
+
+    described = {**parsed("table-titles", folder / "tables.csv-metadata.json", titles), **TABLE_FILES}
+    files = []
+    for relative, digest in sorted(checksums().items()):
+        name = relative.removeprefix(f"{TABLES}/")
+        path = folder / name
+        if name == relative or not path.exists():
+            continue
+        files.append({"name": name, "description": described.get(name, ""), "size": path.stat().st_size,
+                      "media_type": TABLE_MEDIA.get(path.suffix, ""), "sha256": digest})
+    return files
+
+
 def validation_results() -> list[dict[str, str]]:
     """The results of the SHACL report (severity, focus node, path, message), most severe first."""
 
@@ -143,7 +174,8 @@ def validation_results() -> list[dict[str, str]]:
 @bp.route("/download/")
 @bp.route("/download")
 def index() -> Response | str:
-    return render_template("downloads.html", files=listing(), info=build_info(), date=build_date())
+    return render_template("downloads.html", files=listing(), tables=table_listing(), info=build_info(),
+                           date=build_date())
 
 
 @bp.route("/download/<name>")
@@ -172,7 +204,22 @@ def download(name: str) -> Response:
         as_attachment=real in DUMPS or served[real] is ARCHIVE,
         max_age=300,
     )
-    digest = checksums().get(real)
+    return _with_checksum(response, checksums().get(real))
+
+
+@bp.route("/download/tables/<name>")
+def table_file(name: str) -> Response:
+    """A file of the research tables: only those SHA256SUMS lists under tables/, with their checksum as ETag."""
+    digest = checksums().get(f"{TABLES}/{name}")
+    path = release_dir() / TABLES / name
+    if digest is None or Path(name).suffix not in TABLE_MEDIA or not path.exists():
+        return not_found_response(message=f"/download/tables/{name} is not a file of this release's tables")
+    response = send_file(path, mimetype=TABLE_MEDIA[path.suffix], conditional=True, etag=digest,
+                         download_name=name, max_age=300)
+    return _with_checksum(response, digest)
+
+
+def _with_checksum(response: Response, digest: str | None) -> Response:
     if digest:
         response.headers["Digest"] = "sha-256=" + _b64(digest)
         response.headers["X-Checksum-SHA256"] = digest

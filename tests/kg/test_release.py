@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -66,12 +67,32 @@ def test_void_and_dcat(release: Path):
         checksum = void.value(void.value(dist, URIRef(spdx + "checksum")), URIRef(spdx + "checksumValue"))
         assert str(checksum) == hashlib.sha256((release / name).read_bytes()).hexdigest()
     assert info["conforms"] is True and info["violations"] == 0
-    assert info["dataset_version"] == hashlib.sha256((release / "iscm-kg.nq").read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256((release / "iscm-kg.nq").read_bytes())
+    for path in sorted([*(release / "networks").rglob("*"), *(release / "tables").rglob("*")]):
+        digest.update(f"\n{path.relative_to(release).as_posix()}\n".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    assert info["dataset_version"] == digest.hexdigest()[:16], "the dumps and the networks and tables made from them"
+
+
+def test_a_table_or_network_made_differently_is_a_new_version(release: Path, tmp_path: Path):
+    """Same dumps, one derived file changed: another version, so that caches and the archive named after it
+    never hold two contents under one name."""
+    from iscm_kg.release import _version
+
+    nquads = (release / "iscm-kg.nq").read_bytes()
+    copy = tmp_path / "release"
+    for name in ("networks", "tables"):
+        shutil.copytree(release / name, copy / name)
+    before = _version(nquads, copy, ["networks", "tables"])
+    assert before == json.loads((release / "build-info.json").read_text())["dataset_version"]
+    with (copy / "tables" / "dyads.csv").open("a", encoding="utf-8") as table:
+        table.write("\n")
+    assert _version(nquads, copy, ["networks", "tables"]) != before
 
 
 def test_one_version_everywhere(release: Path):
     """The release folder, build-info.json, VoID and what `build` prints name the same version: that of the dumps
-    as written, the analysis graph included."""
+    as written (the analysis graph included) and of the networks and tables made from them."""
     info = json.loads((release / "build-info.json").read_text())
     version = info["dataset_version"]
     assert release.resolve().name.startswith(version + "-")

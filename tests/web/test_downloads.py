@@ -90,3 +90,36 @@ def test_home_and_dataset_pages_carry_the_schema_org_dataset(client: FlaskClient
     dataset_page = client.get("/page/id/dataset/iscm-kg").text
     for name in ("CITATION.cff", "datacite.json", "dataset.jsonld", f"iscm-kg-{record['version']}.zip"):
         assert f'href="/download/{name}"' in dataset_page
+
+
+def test_the_research_tables_are_listed_and_served_with_their_checksums(client: FlaskClient, release: Path) -> None:
+    sums = {name: digest for digest, name in (line.split("  ") for line in (release / "SHA256SUMS").read_text()
+                                              .splitlines())}
+    page = client.get("/download/")
+    for name in ("iscms.csv", "state-iscm-matrix.csv", "dyads.csv", "tables.csv-metadata.json", "codebook.html"):
+        assert f'href="/download/tables/{name}"' in page.text and sums[f"tables/{name}"] in page.text
+    assert "State x ISCM membership matrix (COW IGO style)" in page.text, "titled as the CSVW metadata titles it"
+    dyads = client.get("/download/tables/dyads.csv")
+    assert dyads.status_code == 200 and dyads.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert dyads.data == (release / "tables" / "dyads.csv").read_bytes()
+    digest = hashlib.sha256(dyads.data).hexdigest()
+    assert digest == sums["tables/dyads.csv"] == dyads.headers["X-Checksum-SHA256"]
+    assert dyads.headers["ETag"] == f'"{digest}"'
+    assert client.get("/download/tables/dyads.csv", headers={"If-None-Match": f'"{digest}"'}).status_code == 304
+    meta = client.get("/download/tables/tables.csv-metadata.json")
+    assert meta.headers["Content-Type"] == "application/csvm+json" and json.loads(meta.data)["@type"] == "TableGroup"
+    codebook = client.get("/download/tables/codebook.html")
+    assert codebook.headers["Content-Type"] == "text/html; charset=utf-8" and "<h2>dyads.csv" in codebook.text
+
+
+def test_only_the_tables_of_the_release_are_served(client: FlaskClient) -> None:
+    for path in ("/download/tables/secret.csv", "/download/tables/..%2FSHA256SUMS", "/download/tables/",
+                 "/download/tables/iscm-kg.nq"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+    assert "tables" in client.get("/download/tables/nothing.csv").text
+
+
+def test_the_home_page_links_the_codebook(client: FlaskClient) -> None:
+    home = client.get("/")
+    assert 'href="/download/tables/codebook.html"' in home.text and 'href="/download/#tables"' in home.text
