@@ -15,9 +15,11 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from collections import defaultdict
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from csvw import CSVW
 
@@ -283,3 +285,38 @@ def test_the_python_of_data_products_md_prints_what_it_says(release: Path) -> No
             assert printed.getvalue() == shown, code
     finally:
         os.chdir(cwd)
+
+
+def test_the_r_of_data_products_md_reads_what_python_reads(release: Path) -> None:
+    """The doc's R lines, run by Rscript (base R and igraph, from `make debs-test`), read the tables and the
+    network files with the same numbers of rows, nodes and edges as csv and networkx do."""
+    rscript = shutil.which("Rscript")
+    assert rscript, "Rscript is missing: `make debs-test` installs r-base-core and r-cran-igraph"
+    blocks = [m.group(2) for m in BLOCK.finditer(DOC.read_text(encoding="utf-8")) if m.group(1) == "r"]
+    assert len(blocks) == 2
+    script = "\n".join([
+        blocks[0],
+        'cat("tables", nrow(states), nrow(matrix), ncol(matrix), nrow(dyads), max(dyads$shared), vcount(g), '
+        'ecount(g), "\\n")',
+        'cat("co", vcount(co), ecount(co), vcount(pajek), ecount(pajek), "\\n")',
+        blocks[1],
+        'cat("backbone", vcount(g), ecount(g), nrow(edges), "\\n")',
+    ])
+    run = subprocess.run([rscript, "-e", script], cwd=release.parent, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    said = {line.split()[0]: [int(float(v)) for v in line.split()[1:]] for line in run.stdout.splitlines()
+            if line.split() and line.split()[0] in ("tables", "co", "backbone")}
+
+    def rows(name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader((release / "tables" / name).open(encoding="utf-8")))
+
+    dyads = rows("dyads.csv")
+    in_dyads = {row[k] for row in dyads for k in ("state_a", "state_b")}
+    header = next(csv.reader((release / "tables" / "state-iscm-matrix.csv").open(encoding="utf-8")))
+    assert said["tables"] == [len(rows("states.csv")), len(rows("state-iscm-matrix.csv")), len(header), len(dyads),
+                              max(int(row["shared"]) for row in dyads), len(in_dyads), len(dyads)]
+    co = nx.read_graphml(release / "networks" / "co_membership.graphml")
+    assert said["co"] == [co.number_of_nodes(), co.number_of_edges()] * 2
+    backbone = nx.read_pajek(release / "networks" / "iscm_backbone.net")
+    edges = (release / "networks" / "iscm_backbone-edges.csv").read_text(encoding="utf-8").splitlines()
+    assert said["backbone"] == [backbone.number_of_nodes(), backbone.number_of_edges(), len(edges) - 1]
