@@ -7,7 +7,7 @@ from flask import Response
 
 from iscm_kg.querying import QueryFile
 
-from ..dataset import build_info, query_files, schema_org_record
+from ..dataset import archive_name, build_info, query_files, schema_org_record
 from .common import q, val
 from .lists import mechanism_list
 from .templating import render
@@ -39,4 +39,5 @@ def home() -> Response:
         annex2=sorted(annex2, key=lambda m: m["annex2"]),
         queries=queries_preview(),
         schema_org=schema_org_record(),
+        archive=archive_name(),
     )

@@ -108,7 +108,9 @@ def test_page_is_valid_accessible_html(client: FlaskClient, path: str) -> None:
             assert attrs.get("alt") is not None
         assert int(attrs.get("tabindex") or 0) <= 0, "no positive tabindex: the reading order is the tab order"
         if tag == "script" and path != "/query":  # pages work without script; suggestions and small maps add to it
-            assert attrs.get("type") == "application/json" or attrs.get("src") in ENHANCEMENTS, path
+            # data (JSON, the schema.org record) or a script that only adds to the page
+            assert attrs.get("type") in ("application/json", "application/ld+json") \
+                or attrs.get("src") in ENHANCEMENTS, path
 
 
 def links(text: str) -> set[str]:
