@@ -93,9 +93,28 @@ def codebook_markdown(metadata: dict) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+# Readable on a phone: long lines wrap, and a wide table scrolls sideways in a region a keyboard can reach.
+STYLE = ("body{font-family:system-ui,sans-serif;line-height:1.45;max-width:70rem;margin:0 auto;padding:0 1rem}"
+         "h1,h2,p,li{overflow-wrap:anywhere}"
+         "code{overflow-wrap:anywhere}.table{overflow-x:auto}table{border-collapse:collapse}"
+         "th,td{border:1px solid #bbb;padding:.25rem .5rem;text-align:left;vertical-align:top}")
+
+
+def _scrolling_tables(body: str) -> str:
+    """Each table in a named, focusable region that scrolls sideways (named after the section it is in)."""
+    out, section = [], "Codebook"
+    for part in re.split(r"(<h2>.*?</h2>|<table>)", body):
+        if part.startswith("<h2>"):
+            section = re.sub(r"<[^>]+>", "", part[4:-5])
+        if part == "<table>":
+            part = f'<div class="table" role="region" tabindex="0" aria-label="{html.escape(section)}"><table>'
+        out.append(part)
+    return "".join(out).replace("</table>", "</table></div>")
+
+
 def codebook_html(metadata: dict) -> str:
-    body = markdown.markdown(codebook_markdown(metadata), extensions=["tables"])
+    body = _scrolling_tables(markdown.markdown(codebook_markdown(metadata), extensions=["tables"]))
     title = html.escape(f"Codebook: {metadata['dc:title']}")
     return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n</head>\n'
-            f"<body>\n{body}\n</body>\n</html>\n")
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{title}</title>\n'
+            f"<style>{STYLE}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")

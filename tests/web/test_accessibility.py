@@ -16,7 +16,8 @@ PAGES = [
     "/page/id/mechanism/rabat", "/page/id/state/MAR", "/page/id/organization/iom", "/page/id/theme/border-management",
     "/page/id/region/africa", "/page/id/document/report", "/page/id/dataset/iscm-kg", "/page/id/role/member",
     "/compare/rabat/khartoum", "/source/report?line=1538", "/download/", "/validation", "/ontology.html",
-    "/no/such/page", "/query", "/networks", "/map", "/overlaps", "/matrix",
+    "/no/such/page", "/query", "/networks", "/map", "/overlaps", "/matrix", "/networks?network=iscm_backbone",
+    "/download/tables/codebook.html", "/reconcile/preview?id=state/MAR",
 ]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
