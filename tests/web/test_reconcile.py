@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from flask.testing import FlaskClient
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
+
+from tests.server.conftest import Server
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas" / "reconciliation"
 _LOADED = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in SCHEMAS.glob("*.json")}
@@ -264,3 +267,21 @@ def test_suggest_type_and_property(client: FlaskClient) -> None:
 def test_the_dataset_page_names_the_service(client: FlaskClient) -> None:
     page = client.get(client.get("/reconcile").get_json()["documentation"])
     assert '<a href="/reconcile"><code>/reconcile</code></a>' in page.text
+
+
+def test_over_http_as_openrefine_and_a_browser_call_it(site: Server) -> None:
+    """On the real server: OpenRefine's form POST, a page's cross-origin GET (CORS) and a JSONP call."""
+    batch = {"q0": {"query": "Marocco", "type": "State"}, "q1": {"query": "Colombo Process", "type": "ISCM"}}
+    posted = requests.post(site.url + "/reconcile", data={"queries": json.dumps(batch)}, timeout=30)
+    assert posted.status_code == 200
+    answer = posted.json()
+    valid("reconciliation-result-batch.json", answer)
+    assert answer["q0"]["result"][0]["id"] == "state/MAR" and answer["q0"]["result"][0]["match"] is True
+    assert answer["q1"]["result"][0]["id"] == "mechanism/colombo"
+    manifest = requests.get(site.url + "/reconcile", headers={"Origin": "https://example.org"}, timeout=30)
+    assert manifest.headers["Access-Control-Allow-Origin"] == "*"
+    valid("manifest.json", manifest.json())
+    padded = requests.get(site.url + "/reconcile", params={"callback": "jsonp123"}, timeout=30)
+    assert padded.text.startswith("/**/jsonp123(") or padded.text.startswith("jsonp123(")
+    bad = requests.post(site.url + "/reconcile", data={"queries": "{not json"}, timeout=30)
+    assert bad.status_code == 400 and "queries" in bad.text and bad.headers["Content-Type"].startswith("application/")
