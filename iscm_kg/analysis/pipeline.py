@@ -142,8 +142,11 @@ def backbone_summary(result: Analysis, name: str) -> dict:
         return {}
     projection = result.networks[BACKBONE_OF[name]]
     n = projection.number_of_nodes()
+    # how near the test came: what a reader of an empty (or small) backbone asks first
+    smallest = min((d["p_adjusted"] for _, _, d in projection.edges(data=True)), default=None)
     return {"backbone": {"projection": BACKBONE_OF[name], "projection_edges": projection.number_of_edges(),
                          "kept": result.networks[name].number_of_edges(), "tests": n * (n - 1) // 2,
+                         "smallest_p_adjusted": smallest,
                          "alpha": result.config.backbone_alpha, "correction": result.config.backbone_correction,
                          "null_model": "BiCM (stochastic degree sequence model)"}}
 

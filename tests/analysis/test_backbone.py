@@ -152,6 +152,7 @@ def test_the_release_backbones(release: Path, name: str):
             {k: v for k, v in pair[(r["source"], r["target"])].items() if k not in ("bridge", "backbone")}
     assert config == {"projection": BACKBONES[name], "projection_edges": len(projection), "kept": len(kept),
                       "tests": config["tests"], "alpha": 0.05, "correction": "fdr_bh",
+                      "smallest_p_adjusted": min(float(r["p_adjusted"]) for r in projection),
                       "null_model": "BiCM (stochastic degree sequence model)"}
     assert summary["edges"] == len(kept) and summary["nodes"] == len(rows(folder / f"{name}-nodes.csv"))
     n = len(rows(folder / f"{BACKBONES[name]}-nodes.csv"))

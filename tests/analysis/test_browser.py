@@ -48,6 +48,27 @@ def test_network_page(site, browser, artifacts, node_modules_installed):
     assert not errors, errors
 
 
+def test_a_backbone_page_says_what_the_test_kept(site, browser, node_modules_installed):
+    """The ISCM backbone: how many of the projection's links it keeps; the State backbone, empty: that no pair
+    passes, and how near the best came."""
+    summaries = requests.get(site.url + "/api/networks", timeout=30).json()
+    errors: list[str] = []
+    page = _page(browser, errors)
+    said = {}
+    for name in ("iscm_backbone", "state_backbone"):
+        page.goto(site.url + f"/networks?network={name}")
+        page.wait_for_function("document.body.dataset.graphReady === '1'", timeout=30000)
+        said[name] = page.locator("#graph-about").inner_text()
+    iscm = summaries["networks"]["iscm_backbone"]["summary"]["backbone"]
+    assert f"It keeps {iscm['kept']} of the {iscm['projection_edges']} links of the projection (528 pairs tested, " \
+           "alpha 0.05, Benjamini–Hochberg correction)." in said["iscm_backbone"]
+    state = summaries["networks"]["state_backbone"]["summary"]["backbone"]
+    assert state["kept"] == 0
+    assert f"No pair passes the test (21,736 pairs tested, alpha 0.05, Benjamini–Hochberg correction): the smallest " \
+           f"corrected p-value is {state['smallest_p_adjusted']}." in said["state_backbone"]
+    assert not errors, errors
+
+
 def test_world_map(site, browser, artifacts, node_modules_installed):
     net = requests.get(site.url + "/api/networks/state_iscm", timeout=30).json()
     rcm_members = {e["source"] if e["target"] == MECH + "rcm" else e["target"] for e in net["edges"]

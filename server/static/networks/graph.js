@@ -170,11 +170,24 @@
       edgeCount + " links; the table below lists the same nodes");
     status.textContent = nodeCount + " nodes, " + edgeCount + " edges — " + title;
     var about = document.getElementById("graph-about");  /* what the network is, where the title does not say it */
-    about.textContent = (data.graph && data.graph.description) || "";
+    about.textContent = ((data.graph && data.graph.description) || "") + backboneResult(data);
     about.hidden = !about.textContent;
     status.dataset.nodes = String(nodeCount);
     status.dataset.edges = String(edgeCount);
     document.body.dataset.graphReady = "1";
+  }
+  /* A backbone says what the test kept, and, when it kept nothing, how near it came. */
+  function backboneResult(data) {
+    var b = data.graph && data.graph.summary && data.graph.summary.backbone;
+    if (!b) { return ""; }
+    var test = " (" + b.tests.toLocaleString("en") + " pairs tested, alpha " + b.alpha +
+      (b.correction === "none" ? ", no correction" : ", " + (b.correction === "fdr_bh" ? "Benjamini–Hochberg" : "Bonferroni") + " correction") + ")";
+    if (b.kept === 0) {
+      return " No pair passes the test" + test + ": the smallest corrected p-value is " +
+        (b.smallest_p_adjusted === null ? "undefined (no pair shares anything)" : b.smallest_p_adjusted) +
+        ". The numbers of memberships and the sizes of the ISCMs explain every overlap; the projection itself, with each pair's p-value, is the network “" + b.projection + "”.";
+    }
+    return " It keeps " + b.kept.toLocaleString("en") + " of the " + b.projection_edges.toLocaleString("en") + " links of the projection" + test + ".";
   }
   /* The table's buttons pick the node in the picture (keyboard and screen readers reach every node). */
   document.getElementById("graph-table").addEventListener("click", function (e) {
