@@ -12,7 +12,7 @@
   var LABELLED = 12;
   var FONT = 10;
   var EDGE_MEANING = {
-    state_iscm: "the role (member thickest)", shared_membership: "the share of members in common (Jaccard index)",
+    state_iscm: "the role (member thickest)", shared_membership: "the number of member States in common",
     co_membership: "the number of ISCMs both are members of", thematic_similarity: "the share of themes in common",
     iscm_backbone: "the number of member States shared", state_backbone: "the number of ISCMs both are members of",
     cooperation: "the number of documented cooperations", iscm_organization: "the organization's role (secretariat thickest)",
