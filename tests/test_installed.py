@@ -4,6 +4,7 @@ asset (templates and static files in the package, source texts and front-end pac
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -54,10 +55,13 @@ def served(installed: Path, release: Path) -> Iterator[Server]:
 def test_the_code_runs_from_the_environment_not_the_checkout(installed: Path) -> None:
     where = subprocess.run(
         [str(installed / "bin" / "python"), "-c",
-         "import iscm_kg, server; from iscm_kg import paths; print(iscm_kg.__file__, server.__file__, paths.QUERIES)"],
+         "import iscm_kg, server; from iscm_kg import paths; "
+         "print(iscm_kg.__file__, server.__file__, paths.QUERIES, paths.CITATION)"],
         check=True, capture_output=True, text=True, cwd=installed.parent).stdout.split()
     assert all(Path(p).is_relative_to(installed) for p in where), where
     assert (Path(where[2]) / "iscm-members.rq").is_file()  # the queries travel in the package
+    assert Path(where[3]).is_file()  # and CITATION.cff, which a build makes the release's citation records from
+    assert (Path(where[2]) / "tables" / "memberships.rq").is_file() and (Path(where[2]) / "dataset").is_dir()
 
 
 def test_every_page_and_asset_answers(served: Server) -> None:
@@ -111,3 +115,18 @@ def test_the_assets_a_page_needs_come_from_the_package_or_the_release(served: Se
                                                                        needle: bytes) -> None:
     response = requests.get(served.url + path, timeout=60)
     assert response.status_code == 200 and needle in response.content, (path, response.status_code)
+
+
+def test_a_build_from_the_installed_package_is_the_same_release(installed: Path, release: Path) -> None:
+    """`iscm-kg build` run from the environment (its data, ontology, shapes, queries and CITATION.cff inside the
+    package) makes the release the checkout makes: the same version, so the same dumps, networks and tables."""
+    dist = installed.parent / "built" / "dist"
+    subprocess.run([str(installed / "bin" / "iscm-kg"), "build", "--dist", str(dist)], check=True,
+                   capture_output=True, text=True, cwd=installed.parent, timeout=300)
+    ours, theirs = (json.loads((d / "build-info.json").read_text(encoding="utf-8")) for d in (release, dist))
+    assert theirs["dataset_version"] == ours["dataset_version"]
+    # the citation records and the zip holding them carry the build date: the rest is the same bytes
+    dated = {"CITATION.cff", "datacite.json", "dataset.jsonld", f"iscm-kg-{ours['dataset_version']}.zip"}
+    assert {k: v for k, v in theirs["checksums"].items() if k not in dated} == \
+        {k: v for k, v in ours["checksums"].items() if k not in dated}
+    assert set(theirs["checksums"]) == set(ours["checksums"])
