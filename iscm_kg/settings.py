@@ -119,6 +119,9 @@ SETTINGS: dict[str, tuple[str, Any, Any]] = {
     "RECONCILE_MAX_QUERY_CHARS": ("ISCM_KG_RECONCILE_MAX_QUERY_CHARS", 200, int),
     # Candidates a reconciliation query may ask for (its `limit`) at most (400 beyond; 10 when not given).
     "RECONCILE_MAX_LIMIT": ("ISCM_KG_RECONCILE_MAX_LIMIT", 100, int),
+    # Entity ids in one data extension request (`extend`: OpenRefine's "Add columns from reconciled values") at
+    # most; more: 400 naming `extend.ids`. Answered from a table read once per dataset version, no SPARQL per row.
+    "RECONCILE_MAX_EXTEND_IDS": ("ISCM_KG_RECONCILE_MAX_EXTEND_IDS", 500, int),
 }
 
 

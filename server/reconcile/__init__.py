@@ -2,12 +2,15 @@
 for ISCMs, States and territories and organizations (docs/reconciliation.md):
 
 - ``/reconcile``: GET without `queries` → the service manifest; GET or POST (form) with `queries` → the results;
+  with `extend` → the values of some properties of some entities (the data extension service);
+- ``/reconcile/propose_properties?type=…&limit=…``: the properties the data extension offers for a type;
 - ``/reconcile/preview?id=…``: a small HTML card of an entity;
 - ``/reconcile/suggest/entity|type|property?prefix=…&cursor=…``: auto-completion.
 
 Entity ids are the IRI after ``{base}id/`` (``state/MAR``), so the identifier space is ``{base}id/`` and the view
 template is the site's page. JSON answers take a JSONP `callback` (a plain JavaScript name). The module layout:
-``batch`` reads a batch, ``entities`` holds what is matched, ``matching`` scores the candidates."""
+``batch`` reads a batch, ``entities`` holds what is matched, ``matching`` scores the candidates, ``extension``
+holds the values to add as columns and ``extend`` answers the data extension requests."""
 
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from ..errors import ProtocolError, render_error
 from ..names import fold
 from .batch import Query, bad, cap, read_batch, type_id
 from .entities import BROADER, DEFAULT_TYPES, PROPERTIES, catalogue
+from .extend import extend, proposals
 from .matching import candidates, results
 
 __all__ = ["bp"]
@@ -57,14 +61,23 @@ def answer(data: Any) -> Response:
 
 @bp.route("/reconcile", methods=["GET", "POST"])
 def reconcile() -> Response:
-    raw = request.form.get("queries") if request.method == "POST" else None
-    raw = raw if raw is not None else request.args.get("queries")
+    raw, wanted = parameter("queries"), parameter("extend")
+    if raw is not None and wanted is not None:
+        raise bad("extend", "send either a query batch (`queries`) or a data extension query (`extend`), not both")
+    if wanted is not None:
+        return answer(extend(wanted))
     if raw is None:
         if request.method == "POST":
-            raise bad("queries", "missing: send the query batch as the form field `queries`")
+            raise bad("queries", "missing: send the query batch as the form field `queries` (or `extend`)")
         return answer(manifest())
     table = catalogue()
     return answer({key: results(table, query) for key, query in read_batch(raw).items()})
+
+
+def parameter(name: str) -> str | None:
+    """A form field of a POST, else the query string's parameter."""
+    given = request.form.get(name) if request.method == "POST" else None
+    return given if given is not None else request.args.get(name)
 
 
 def manifest() -> dict[str, Any]:
@@ -82,7 +95,13 @@ def manifest() -> dict[str, Any]:
         "preview": {"url": root + "reconcile/preview?id={{id}}", "width": PREVIEW_SIZE[0], "height": PREVIEW_SIZE[1]},
         "suggest": {kind: {**suggest, "service_path": f"/suggest/{kind}"} for kind in ("entity", "type", "property")},
         "batchSize": cap("RECONCILE_MAX_QUERIES"),
+        "extend": {"propose_properties": {**suggest, "service_path": "/propose_properties"}},
     }
+
+
+@bp.route("/reconcile/propose_properties")
+def propose_properties() -> Response:
+    return answer(proposals(request.args.get("type"), request.args.get("limit")))
 
 
 @bp.route("/reconcile/preview")

@@ -1,9 +1,11 @@
 """The Reconciliation Service API (/reconcile): its answers validated against the spec's JSON schemas
 (tests/schemas/reconciliation/, version 0.2), requests as OpenRefine sends them, the matching (misspellings,
-codes, types, properties) and hostile batches (a 400 naming the parameter, never a 5xx)."""
+codes, types, properties), the data extension (values checked against the research tables) and hostile batches
+(a 400 naming the parameter, never a 5xx)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import urllib.parse
 from pathlib import Path
@@ -16,6 +18,7 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
+from iscm_kg.research_tables.derive import column_name
 from tests.server.conftest import Server
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "schemas" / "reconciliation"
@@ -63,6 +66,8 @@ def test_manifest(client: FlaskClient) -> None:
     assert manifest["batchSize"] == 50
     assert manifest["suggest"]["entity"] == {"service_url": "http://localhost/reconcile",
                                              "service_path": "/suggest/entity"}
+    assert manifest["extend"] == {"propose_properties": {"service_url": "http://localhost/reconcile",
+                                                         "service_path": "/propose_properties"}}
 
 
 def test_view_and_documentation_resolve_to_pages(client: FlaskClient) -> None:
@@ -201,8 +206,13 @@ def too_deep() -> str:
     (json.dumps({"q0": {"query": "x", "filter": 1}}), "queries.q0.filter"),
 ])
 def test_bad_batches_are_400_naming_the_parameter(client: FlaskClient, queries: str, parameter: str) -> None:
-    for response in (client.post("/reconcile", data={"queries": queries}),
-                     client.get("/reconcile", query_string={"queries": queries})):
+    refused_both_ways(client, "queries", queries, parameter)
+
+
+def refused_both_ways(client: FlaskClient, field: str, value: str, parameter: str) -> None:
+    """``value`` of the form field or query parameter ``field`` is a 400 naming ``parameter``, by POST and GET."""
+    for response in (client.post("/reconcile", data={field: value}),
+                     client.get("/reconcile", query_string={field: value})):
         assert response.status_code == 400, response.text[:300]
         problem = response.get_json()
         assert problem["status"] == 400 and problem["parameter"] == parameter, problem
@@ -215,6 +225,11 @@ def test_bad_batches_are_400_naming_the_parameter(client: FlaskClient, queries: 
     ("/reconcile/suggest/entity?prefix=mo&cursor=99999", "cursor"),
     ("/reconcile/suggest/entity?prefix=mo&type=Person", "type"),
     ("/reconcile/suggest/type?prefix=" + "x" * 201, "prefix"),
+    ("/reconcile/propose_properties?type=Person", "type"),
+    ("/reconcile/propose_properties?type=State&limit=0", "limit"),
+    ("/reconcile/propose_properties?type=State&limit=abc", "limit"),
+    ("/reconcile/propose_properties?type=State&limit=101", "limit"),
+    ('/reconcile?queries={"q0":{"query":"x"}}&extend={"ids":[],"properties":[]}', "extend"),
 ])
 def test_bad_requests_are_400_naming_the_parameter(client: FlaskClient, path: str, parameter: str) -> None:
     response = client.get(path)
@@ -285,3 +300,127 @@ def test_over_http_as_openrefine_and_a_browser_call_it(site: Server) -> None:
     assert padded.text.startswith("/**/jsonp123(") or padded.text.startswith("jsonp123(")
     bad = requests.post(site.url + "/reconcile", data={"queries": "{not json"}, timeout=30)
     assert bad.status_code == 400 and "queries" in bad.text and bad.headers["Content-Type"].startswith("application/")
+
+
+def extend(client: FlaskClient, query: dict[str, Any]) -> dict[str, Any]:
+    """A data extension query as OpenRefine sends it (POST, a form field `extend`), both sides checked."""
+    valid("data-extension-query.json", query)
+    response = client.post("/reconcile", data={"extend": json.dumps(query)})
+    assert response.status_code == 200, response.text[:500]
+    answer = response.get_json()
+    valid("data-extension-response.json", answer)
+    assert [m["id"] for m in answer["meta"]] == [p["id"] for p in query["properties"]]
+    assert set(answer["rows"]) == set(query["ids"])
+    return answer
+
+
+def table(release: Path, name: str) -> list[dict[str, str]]:
+    with (release / "tables" / name).open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+def proposed(client: FlaskClient, **params: str) -> dict[str, Any]:
+    response = client.get("/reconcile/propose_properties", query_string=params)
+    assert response.status_code == 200, response.text[:300]
+    answer = response.get_json()
+    # No 0.2 schema for this answer: the fields of the spec's "Data Extension Property Proposals".
+    assert set(answer) <= {"type", "properties", "limit"} and answer.get("type") == params.get("type")
+    assert all(set(p) == {"id", "name"} and all(isinstance(v, str) and v for v in p.values())
+               for p in answer["properties"])
+    return answer
+
+
+@pytest.mark.parametrize(("type_id", "expected"), [
+    ("State", {"iso3", "iso2", "m49", "m49Region", "cowCode", "memberOf", "memberOfCount", "observerOf"}),
+    ("Territory", {"iso3", "m49SubRegion", "memberOf"}),
+    ("ISCM", {"shortName", "mechanismType", "yearEstablished", "members", "memberCount", "secretariats"}),
+    ("https://w3id.org/iscm/ontology#RegionalConsultativeProcess", {"members", "regions"}),
+    ("Organization", {"kind", "secretariatOf", "acronym"}),
+])
+def test_propose_properties(client: FlaskClient, type_id: str, expected: set[str]) -> None:
+    ids = {p["id"] for p in proposed(client, type=type_id)["properties"]}
+    assert expected <= ids
+    assert ("memberOf" in ids) == ("State" in type_id or "Territory" in type_id)
+
+
+def test_propose_properties_limit_jsonp_and_every_type(client: FlaskClient) -> None:
+    limited = proposed(client, type="State", limit="2")
+    assert limited["limit"] == 2 and [p["id"] for p in limited["properties"]] == ["iso3", "iso2"]
+    assert limited["properties"][1]["name"] == client.get(
+        "/reconcile/suggest/property?prefix=iso").get_json()["result"][1]["name"]  # named as the suggest service
+    every = proposed(client)
+    assert {"iso3", "members", "kind"} <= {p["id"] for p in every["properties"]}
+    wrapped = client.get("/reconcile/propose_properties", query_string={"type": "ISCM", "callback": "cb"})
+    assert wrapped.text.startswith("/**/cb(") and '"memberCount"' in wrapped.text
+
+
+def test_openrefine_extend(client: FlaskClient, release: Path) -> None:
+    """Columns added to reconciled States and ISCMs: the values are the graph's, as the research tables give them."""
+    properties = ["iso2", "cowCode", "m49Region", "memberOf", "memberOfCount", "observerOf", "wikidata",
+                  "memberCount", "members", "secretariats", "yearEstablished", "mechanismType", "shortName"]
+    answer = extend(client, {"ids": ["state/MAR", "state/ESP", "mechanism/rabat", "organization/icmpd"],
+                             "properties": [{"id": p, "settings": {}} for p in properties]})
+    meta = {m["id"]: m for m in answer["meta"]}
+    assert meta["memberOf"]["type"] == {"id": "ISCM", "name": "inter-State consultation mechanism on migration"}
+    assert meta["cowCode"]["name"] == "Correlates of War State code" and "type" not in meta["cowCode"]
+    morocco, spain, rabat = (answer["rows"][i] for i in ("state/MAR", "state/ESP", "mechanism/rabat"))
+    assert morocco["cowCode"] == [{"int": 600}] and morocco["iso2"] == [{"str": "MA"}]
+    assert morocco["wikidata"] == [{"str": "Q1028"}] and morocco["m49Region"] == [{"str": "Africa"}]
+    assert morocco["memberCount"] == []  # a property of ISCMs: no values for a State
+    # Spain's ISCMs: its row of the State x ISCM matrix (COW status 1 member, 3 observer only).
+    (matrix,) = [r for r in table(release, "state-iscm-matrix.csv") if r["state"] == "ESP"]
+    iscms = {r["key"]: r for r in table(release, "iscms.csv")}
+    member = {k for k in iscms if matrix[column_name(k)] == "1"}
+    observer = {k for k in iscms if matrix[column_name(k)] == "3"}
+    assert spain["memberOfCount"] == [{"int": len(member)}] and len(member) > 5
+    assert {v["id"] for v in spain["memberOf"]} == {f"mechanism/{k}" for k in member}
+    assert {v["id"] for v in spain["observerOf"]} == {f"mechanism/{k}" for k in observer}
+    assert {"id": "mechanism/rabat", "name": "Euro-African Dialogue on Migration and Development"} in spain["memberOf"]
+    # Rabat: its row of iscms.csv.
+    assert rabat["memberCount"] == [{"int": int(iscms["rabat"]["members"])}]
+    assert len(rabat["members"]) == int(iscms["rabat"]["members"]) and {"id": "state/ESP", "name": "Spain"} in rabat[
+        "members"]
+    assert {v["id"] for v in rabat["secretariats"]} >= {"organization/icmpd"}
+    assert len(rabat["secretariats"]) == len(iscms["rabat"]["secretariat"].split("|"))
+    assert rabat["yearEstablished"] == [{"int": int(iscms["rabat"]["established"])}]
+    assert rabat["shortName"] == [{"str": iscms["rabat"]["short_label"]}]
+    assert rabat["mechanismType"] == [{"str": "interregional forum on migration"}]
+    assert rabat["memberOf"] == [] and answer["rows"]["organization/icmpd"]["members"] == []
+
+
+def test_extend_by_get_iri_and_unknown_ids(client: FlaskClient) -> None:
+    query = {"ids": ["https://w3id.org/iscm/id/state/MAR", "state/XXX", "nothing at all"],
+             "properties": [{"id": "iso3"}, {"id": "secretariatOf", "name": "ISCMs it is a secretariat of"}]}
+    response = client.get("/reconcile", query_string={"extend": json.dumps(query)})
+    answer = response.get_json()
+    valid("data-extension-response.json", answer)
+    assert answer["rows"]["https://w3id.org/iscm/id/state/MAR"]["iso3"] == [{"str": "MAR"}]
+    # Ids the service does not know: a row without values.
+    assert answer["rows"]["state/XXX"] == answer["rows"]["nothing at all"] == {"iso3": [], "secretariatOf": []}
+    icmpd = extend(client, {"ids": ["organization/icmpd"], "properties": [{"id": "secretariatOf"}, {"id": "kind"}]})
+    assert {"id": "mechanism/rabat", "name": "Euro-African Dialogue on Migration and Development"} in icmpd[
+        "rows"]["organization/icmpd"]["secretariatOf"]
+    assert icmpd["rows"]["organization/icmpd"]["kind"]
+
+
+@pytest.mark.parametrize(("query", "parameter"), [
+    ("{not json", "extend"),
+    (too_deep(), "extend"),
+    ("[]", "extend"),
+    (json.dumps({"ids": ["state/MAR"]}), "extend"),
+    (json.dumps({"ids": "state/MAR", "properties": []}), "extend.ids"),
+    (json.dumps({"ids": ["state/MAR"] * 501, "properties": []}), "extend.ids"),
+    (json.dumps({"ids": [5], "properties": []}), "extend.ids[0]"),
+    (json.dumps({"ids": ["x" * 201], "properties": []}), "extend.ids[0]"),
+    (json.dumps({"ids": [], "properties": {"id": "iso3"}}), "extend.properties"),
+    (json.dumps({"ids": [], "properties": [{"id": "iso3"}] * 30}), "extend.properties"),
+    (json.dumps({"ids": [], "properties": ["iso3"]}), "extend.properties[0]"),
+    (json.dumps({"ids": [], "properties": [{"id": "iso3"}, {"id": "population"}]}), "extend.properties[1].id"),
+    (json.dumps({"ids": [], "properties": [{"id": ["iso3"]}]}), "extend.properties[0].id"),
+    (json.dumps({"ids": [], "properties": [{"id": "iso3"}, {"id": "iso3"}]}), "extend.properties[1].id"),
+    (json.dumps({"ids": [], "properties": [{"id": "iso3", "settings": {"limit": 1}}]}), "extend.properties[0].settings"),
+    (json.dumps({"ids": [], "properties": [{"id": "iso3", "lang": "fr"}]}), "extend.properties[0].lang"),
+    (json.dumps({"ids": [], "properties": [], "limit": 1}), "extend.limit"),
+])
+def test_bad_extend_requests_are_400_naming_the_parameter(client: FlaskClient, query: str, parameter: str) -> None:
+    refused_both_ways(client, "extend", query, parameter)
