@@ -122,6 +122,10 @@ SETTINGS: dict[str, tuple[str, Any, Any]] = {
     # Entity ids in one data extension request (`extend`: OpenRefine's "Add columns from reconciled values") at
     # most; more: 400 naming `extend.ids`. Answered from a table read once per dataset version, no SPARQL per row.
     "RECONCILE_MAX_EXTEND_IDS": ("ISCM_KG_RECONCILE_MAX_EXTEND_IDS", 500, int),
+    # Reconciliation batches one web worker matches at once (the matching runs in the worker, up to ~0.15 s of CPU
+    # for a full batch of misspelt texts); a batch arriving while they run gets 429 with Retry-After, so that a
+    # client sending many at once cannot starve the pages. OpenRefine sends one batch at a time.
+    "RECONCILE_BATCHES_AT_ONCE": ("ISCM_KG_RECONCILE_BATCHES_AT_ONCE", 1, int),
 }
 
 

@@ -6,10 +6,11 @@ the reconciliation service (server/reconcile/) use it."""
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from cachetools import LRUCache, cached
@@ -42,19 +43,55 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
-def names() -> list[Name]:
-    return _names(str(store().version.tag), base_iri())
+@dataclass(frozen=True)
+class Index:
+    """The names with look-up tables, so that a text costs a few bisections and set operations, not a pass over
+    every name in Python (a reconciliation batch holds up to 50 texts, and runs in the web worker)."""
+
+    entries: list[Name]
+    folded: list[tuple[str, int]]  # (folded name, entry), sorted: the names a text begins are a range
+    words: list[str]  # every word of every name, sorted: the words a word begins are a range
+    by_word: dict[str, list[int]]  # word -> the entries with it
+    vocabulary: list[str]  # the words of 3 letters or more (close spellings are sought among them)
+
+    @classmethod
+    def of(cls, entries: list[Name]) -> Index:
+        by_word: dict[str, list[int]] = {}
+        for i, entry in enumerate(entries):
+            for word in dict.fromkeys(entry.words):
+                by_word.setdefault(word, []).append(i)
+        words = sorted(by_word)
+        return cls(entries, sorted((entry.folded, i) for i, entry in enumerate(entries)), words, by_word,
+                   [w for w in words if len(w) >= 3])
+
+    def begun(self, needle: str) -> list[int]:
+        """The entries whose folded name begins with ``needle`` (or is it)."""
+        low = bisect.bisect_left(self.folded, (needle, -1))
+        high = bisect.bisect_left(self.folded, (needle + LAST, -1))
+        return [i for _, i in self.folded[low:high]]
+
+    def with_word_begun_by(self, prefix: str) -> set[int]:
+        """The entries with a word that begins with ``prefix``."""
+        low, high = bisect.bisect_left(self.words, prefix), bisect.bisect_left(self.words, prefix + LAST)
+        return {i for word in self.words[low:high] for i in self.by_word[word]}
+
+
+LAST = "\U0010ffff"  # after every character: the end of a prefix's range
+
+
+def index() -> Index:
+    return _index(str(store().version.tag), base_iri())
 
 
 @cached(LRUCache(maxsize=2), lock=threading.Lock())
-def _names(_version: str, base: str) -> list[Name]:  # the arguments are the cache key
+def _index(_version: str, base: str) -> Index:  # the arguments are the cache key
     rows = select(site_query("search-names", prefix=[f"{base}id/{kind}/" for kind in SEARCH_KINDS]))
     found = []
     for row in rows:
         name = row["name"]["value"]
         folded = fold(name)
         found.append(Name(row["x"]["value"], name, folded, tuple(WORD.findall(folded))))
-    return found
+    return Index.of(found)
 
 
 def matches(text: str, among: Collection[str] | None = None) -> dict[str, tuple[int, set[str]]]:
@@ -71,34 +108,44 @@ def matches(text: str, among: Collection[str] | None = None) -> dict[str, tuple[
 
     if not words:
         return found
-    index = names() if among is None else [entry for entry in names() if entry.iri in among]
-    for entry in index:
-        if entry.folded == needle:
-            add(entry, EXACT)
-        elif entry.folded.startswith(needle):
-            add(entry, BEGINS)
-        elif all(any(word.startswith(w) for word in entry.words) for w in words):
-            add(entry, WORDS)
+    table = index()
+
+    def allowed(entry: Name) -> bool:
+        return among is None or entry.iri in among
+
+    begun = set(table.begun(needle))
+    for i in begun:
+        entry = table.entries[i]
+        if allowed(entry):
+            add(entry, EXACT if entry.folded == needle else BEGINS)
+    by_words = set.intersection(*(table.with_word_begun_by(w) for w in dict.fromkeys(words))) - begun
+    for i in sorted(by_words):
+        if allowed(table.entries[i]):
+            add(table.entries[i], WORDS)
     if not found:  # close spellings: each word of the text close to a word of the name (typos, not codes)
-        for entry, similarity in close_names(words, index):
+        for entry, similarity in close_names(words, table, allowed):
             add(entry, CLOSE + round(100 - similarity))
     return found
 
 
-def close_names(words: list[str], index: list[Name]) -> list[tuple[Name, float]]:
+def close_names(words: list[str], table: Index, allowed: Callable[[Name], bool]) -> list[tuple[Name, float]]:
     """The names each of whose ``words`` is spelt close to one of their words (rapidfuzz's ratio, at least
     CLOSE_ENOUGH), with the mean similarity; only words of 3 letters or more count (codes match exactly). Each
-    word narrows the names left, so a long text of unrelated words stops after a few look-ups."""
-    left: list[tuple[Name, list[float]]] = [(entry, []) for entry in index]
+    word narrows the names left, so a long text of unrelated words stops after the first word nothing is near."""
+    left: dict[int, list[float]] | None = None  # entry -> the similarity of each word so far
     for word in dict.fromkeys(w for w in words if len(w) >= 3):
-        vocabulary = sorted({w for entry, _ in left for w in entry.words if len(w) >= 3})
-        found = process.extract(word, vocabulary, scorer=fuzz.ratio, score_cutoff=CLOSE_ENOUGH, limit=None)
-        near = {match: similarity for match, similarity, _ in found}
-        left = [(entry, [*seen, best]) for entry, seen in left
-                if (best := max((near.get(w, 0.0) for w in entry.words), default=0.0)) >= CLOSE_ENOUGH]
+        near = {match: similarity for match, similarity, _ in process.extract(
+            word, table.vocabulary, scorer=fuzz.ratio, score_cutoff=CLOSE_ENOUGH, limit=None)}
+        best: dict[int, float] = {}
+        for match, similarity in near.items():
+            for i in table.by_word[match]:
+                if (left is None or i in left) and similarity > best.get(i, 0.0):
+                    best[i] = similarity
+        left = {i: [*(left[i] if left is not None else []), s] for i, s in best.items()
+                if allowed(table.entries[i])}
         if not left:
             return []
-    return [(entry, sum(seen) / len(seen)) for entry, seen in left if seen]
+    return [(table.entries[i], sum(seen) / len(seen)) for i, seen in sorted((left or {}).items())]
 
 
 def kind_rank(iri: str) -> int:

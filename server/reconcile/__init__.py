@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
+from flask.blueprints import BlueprintSetupState
 
 from iscm_kg.iris import ontology
 
@@ -44,7 +46,8 @@ CALLBACK = re.compile(r"[A-Za-z_$][\w$]{0,63}(\.[A-Za-z_$][\w$]{0,63}){0,3}", re
 def _error(exc: ProtocolError) -> Response:
     # Always JSON (problem details) here, whatever the client accepts: OpenRefine reads the body.
     body, content_type = render_error(exc.status, exc.message, exc.parameter, "application/json")
-    return Response(body, status=exc.status, content_type=content_type, headers={"Cache-Control": "no-store"})
+    return Response(body, status=exc.status, content_type=content_type,
+                    headers={"Cache-Control": "no-store", **exc.headers})
 
 
 def answer(data: Any) -> Response:
@@ -70,8 +73,22 @@ def reconcile() -> Response:
         if request.method == "POST":
             raise bad("queries", "missing: send the query batch as the form field `queries` (or `extend`)")
         return answer(manifest())
-    table = catalogue()
-    return answer({key: results(table, query) for key, query in read_batch(raw).items()})
+    batch = read_batch(raw)
+    slots = current_app.extensions["reconcile_batches"]
+    if not slots.acquire(blocking=False):
+        raise ProtocolError(429, "queries: this server is matching other batches; send this one again in a second",
+                            parameter="queries", headers={"Retry-After": "1"})
+    try:
+        table = catalogue()
+        return answer({key: results(table, query) for key, query in batch.items()})
+    finally:
+        slots.release()
+
+
+@bp.record_once
+def _batch_slots(state: BlueprintSetupState) -> None:
+    state.app.extensions["reconcile_batches"] = threading.BoundedSemaphore(
+        int(state.app.config["RECONCILE_BATCHES_AT_ONCE"]))
 
 
 def parameter(name: str) -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import requests
+from flask import Flask
 from flask.testing import FlaskClient
 from jsonschema import Draft7Validator
 from referencing import Registry, Resource
@@ -424,3 +425,18 @@ def test_extend_by_get_iri_and_unknown_ids(client: FlaskClient) -> None:
 ])
 def test_bad_extend_requests_are_400_naming_the_parameter(client: FlaskClient, query: str, parameter: str) -> None:
     refused_both_ways(client, "extend", query, parameter)
+
+
+def test_a_batch_while_the_worker_matches_others_is_429_with_retry_after(app: Flask, client: FlaskClient) -> None:
+    """Each web worker matches RECONCILE_BATCHES_AT_ONCE batches at once (1): one more is told to come back."""
+    batch = {"queries": json.dumps({"q0": {"query": "Marocco"}})}
+    slots = app.extensions["reconcile_batches"]
+    assert slots.acquire(blocking=False)  # a batch being matched
+    try:
+        busy = client.post("/reconcile", data=batch)
+        assert busy.status_code == 429 and busy.headers["Retry-After"] == "1"
+        assert "queries" in busy.get_json()["detail"]
+        assert client.get("/reconcile").status_code == 200, "the manifest, suggest and preview are not held back"
+    finally:
+        slots.release()
+    assert client.post("/reconcile", data=batch).status_code == 200
