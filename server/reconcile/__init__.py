@@ -140,7 +140,8 @@ def prefix_and_cursor() -> tuple[str, int]:
     if len(prefix) > cap("RECONCILE_MAX_QUERY_CHARS"):
         raise bad("prefix", f"is longer than {cap('RECONCILE_MAX_QUERY_CHARS')} characters")
     cursor = request.args.get("cursor", "0")
-    if not cursor.isascii() or not cursor.isdigit() or int(cursor) > MAX_CURSOR:
+    # the length first: int() of thousands of digits raises (Python's limit on digits), and is never a cursor
+    if not cursor.isascii() or not cursor.isdigit() or len(cursor) > len(str(MAX_CURSOR)) or int(cursor) > MAX_CURSOR:
         raise bad("cursor", f"must be a whole number from 0 to {MAX_CURSOR}")
     return prefix.strip(), int(cursor)
 

@@ -24,7 +24,8 @@ def proposals(given_type: str | None, given_limit: str | None) -> dict[str, Any]
     if given_type:
         answer["type"] = given_type
     if given_limit is not None:
-        limit = read_limit("limit", int(given_limit) if given_limit.isascii() and given_limit.isdigit() else None)
+        digits = given_limit.isascii() and given_limit.isdigit() and len(given_limit) <= 9  # no int() of a huge text
+        limit = read_limit("limit", int(given_limit) if digits else None)
         found, answer["limit"] = found[:limit], limit
     return {**answer, "properties": [{"id": p.id, "name": names[p.id]} for p in found]}
 

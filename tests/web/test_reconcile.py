@@ -230,6 +230,8 @@ def refused_both_ways(client: FlaskClient, field: str, value: str, parameter: st
     ("/reconcile/propose_properties?type=State&limit=0", "limit"),
     ("/reconcile/propose_properties?type=State&limit=abc", "limit"),
     ("/reconcile/propose_properties?type=State&limit=101", "limit"),
+    ("/reconcile/suggest/property?prefix=i&cursor=" + "9" * 5000, "cursor"),  # more digits than int() takes
+    ("/reconcile/propose_properties?type=State&limit=" + "9" * 5000, "limit"),
     ('/reconcile?queries={"q0":{"query":"x"}}&extend={"ids":[],"properties":[]}', "extend"),
 ])
 def test_bad_requests_are_400_naming_the_parameter(client: FlaskClient, path: str, parameter: str) -> None:
