@@ -71,7 +71,7 @@ def write_release(data_dir: Path, ontology_dir: Path, shapes_dir: Path, dist: Pa
     staging = Path(tempfile.mkdtemp(prefix="staging.", dir=releases))
     try:
         echo("writing the release and its network analysis ...")
-        summary = _write_files(staging, nquads, report, base)
+        summary = _write_files(staging, nquads, report, base, _build_time(), data_dir)
         _bundle_site_files(staging, data_dir, echo)
         # named after the dumps and the files made from them (_version): the version build-info and the site show
         version = summary["dataset_version"]
@@ -86,7 +86,17 @@ def write_release(data_dir: Path, ontology_dir: Path, shapes_dir: Path, dist: Pa
     return summary
 
 
-def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: str) -> dict:
+def _build_time() -> datetime:
+    """When this build ran: the setting SOURCE_DATE_EPOCH, else now. Read once, so that built_at, the citation
+    records and the archive name one date even across midnight."""
+    try:
+        return load_setting("SOURCE_DATE_EPOCH") or datetime.now(UTC)
+    except ValueError as exc:
+        raise DataError(Path("SOURCE_DATE_EPOCH"), None, str(exc)) from None
+
+
+def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: str, built: datetime,
+                 data_dir: Path) -> dict:
     # the network analysis (iscm_kg.analysis) reads the graph at the default base, writes networks/ and adds the
     # graph .../graph/analysis to the dumps; then everything is moved under the release's base, in one place
     from .analysis import add_to_release
@@ -117,14 +127,14 @@ def _write_files(folder: Path, nquads: bytes, report: ValidationReport, base: st
     stats = _statistics(quads, base)
     void = _void(folder, stats, base, version)
     ox.serialize(void, str(folder / "void.ttl"), ox.RdfFormat.TURTLE, prefixes=prefixes)
-    cited = _write_citation_and_archive(folder, base, version, covered)
+    cited = _write_citation_and_archive(folder, base, version, covered, built.strftime("%Y-%m-%d"), data_dir)
     checksums = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
                  for name in sorted([*DUMPS, "void.ttl", "validation-report.ttl", "validation-report.md", *tables,
                                      *cited])}
     (folder / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in checksums.items()), encoding="utf-8")
     info = {
         "dataset_version": version,
-        "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "built_at": built.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "base_iri": base,
         "triples": stats["triples"],
         "quads": len(quads),
@@ -147,19 +157,17 @@ ARCHIVED = ["void.ttl", "validation-report.ttl", "validation-report.md", TABLES,
 NOTICES = {"attribution/country-identifiers.md": "country-identifiers.md", "attribution/cow-states.md": "cow-states.md"}
 
 
-def _write_citation_and_archive(folder: Path, base: str, version: str, covered: citation.Coverage) -> list[str]:
+def _write_citation_and_archive(folder: Path, base: str, version: str, covered: citation.Coverage, date: str,
+                                data_dir: Path) -> list[str]:
     """CITATION.cff and the DataCite record of the release, the release archive, then the schema.org Dataset
     that lists the archive with its checksum. Returns the names written."""
-    from .paths import DATA
-
     cff = citation.read_citation()
-    date = datetime.now(UTC).strftime("%Y-%m-%d")
     dumps = [citation.ReleaseFile.of(folder, name, media) for name, (media, _fmt) in DUMPS.items()]
     (folder / "CITATION.cff").write_text(citation.release_cff(cff, version, date, base), encoding="utf-8")
     record = citation.datacite_record(cff, version, date, base, dumps, covered)
     (folder / "datacite.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     zipped = citation.archive_name(version)
-    write_archive(folder, [*DUMPS, *ARCHIVED], {k: DATA / v for k, v in NOTICES.items()}, folder / zipped,
+    write_archive(folder, [*DUMPS, *ARCHIVED], {k: data_dir / v for k, v in NOTICES.items()}, folder / zipped,
                   zipped.removesuffix(".zip"))
     files = [citation.ReleaseFile.of(folder, zipped, "application/zip"), *dumps]
     dataset = citation.schema_org_dataset(cff, version, date, base, files, covered)

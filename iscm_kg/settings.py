@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,12 @@ def _optional(value: str) -> str | None:
     return value.strip() or None
 
 
+def _epoch(value: str) -> datetime:
+    if not value.isascii() or not value.isdigit() or len(value) > 12:
+        raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {value!r}")
+    return datetime.fromtimestamp(int(value), UTC)
+
+
 def _base(value: str) -> str | None:
     base = value.strip()
     if base and (not base.endswith(("/", "#")) or not base.startswith(("http://", "https://"))):
@@ -44,6 +51,9 @@ SETTINGS: dict[str, tuple[str, Any, Any]] = {
     # The base IRI of a release `iscm-kg build` writes (default https://w3id.org/iscm/); a server serves its
     # release's base unless this is set.
     "BASE_IRI": ("ISCM_KG_BASE", None, _base),
+    # The build time as seconds since 1970 (the reproducible-builds convention): the release's built_at and the
+    # date its citation records and archive carry; unset: the time of the build.
+    "SOURCE_DATE_EPOCH": ("SOURCE_DATE_EPOCH", None, _epoch),
     # "off" keeps glibc's allocator; "auto": the server re-executes itself on jemalloc when libjemalloc2 is installed.
     "JEMALLOC": ("ISCM_KG_JEMALLOC", "auto", str),
     # A remote SPARQL 1.1 endpoint to use instead of the embedded store (query URL).

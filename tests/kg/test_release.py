@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from rdflib import Dataset, Graph, URIRef
 
 from iscm_kg.iris import DEFAULT_BASE, rebase
@@ -123,3 +124,14 @@ def test_base_iri_is_configurable(other_base_release: Path):
     assert "<http://example.org/kg/id/mechanism/budapest>" in text
     assert "<https://w3id.org/iscm/" not in text
     assert json.loads((dist / "build-info.json").read_text())["base_iri"] == "http://example.org/kg/"
+
+
+def test_the_build_time_is_source_date_epoch_when_set(monkeypatch: pytest.MonkeyPatch):
+    from iscm_kg.errors import DataError
+    from iscm_kg.release import _build_time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764892800")
+    assert _build_time().strftime("%Y-%m-%dT%H:%M:%SZ") == "2025-12-05T00:00:00Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(DataError, match="SOURCE_DATE_EPOCH"):
+        _build_time()
