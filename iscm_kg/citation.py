@@ -86,7 +86,7 @@ def coverage(store: ox.Store, base: str) -> Coverage:
 
 
 def dataset_iri(base: str) -> str:
-    return base + "id/dataset/iscm-kg"
+    return iris.Ids(base).dataset()
 
 
 def archive_name(version: str) -> str:
@@ -200,7 +200,8 @@ def schema_org_dataset(cff: dict[str, Any], version: str, date: str, base: str, 
         "inLanguage": "en",
         "isAccessibleForFree": True,
         "temporalCoverage": covered.interval,
-        "spatialCoverage": {"@type": "Place", "name": covered.place},
+        # a place name search engines can resolve, and what the data covers of it
+        "spatialCoverage": {"@type": "Place", "name": "World", "description": covered.place},
         "isBasedOn": [_work(r) for r in cff.get("references", []) if r.get("type") == "report"],
         "citation": [_work(r) for r in cff.get("references", []) if r.get("type") != "report"],
         "distribution": [{"@type": "DataDownload", "name": f.name, "contentUrl": f"{base}download/{f.name}",

@@ -68,6 +68,10 @@ class Ids:
     def scheme(self, kind: str) -> str:
         return f"{self.base}id/{kind}/"
 
+    def dataset(self) -> str:
+        """The dataset record (VoID, DCAT, the citation records): ``{base}id/dataset/iscm-kg``."""
+        return self.thing("dataset", "iscm-kg")
+
     def split(self, iri: str) -> Thing | None:
         """`{base}id/{kind}/{key}` -> Thing(kind, key) (key may hold '/'); None for any other IRI."""
         prefix = self.base + "id/"

@@ -25,11 +25,11 @@ from .build import build_dataset
 from .errors import DataError
 from .namespaces import DEFAULT_BASE
 from .querying import materialize_default_graph
+from .research_tables import FOLDER as TABLES
 from .research_tables import write_tables
 from .settings import load_setting
 from .validate import ValidationReport, validate_dataset
 
-TABLES = "tables"  # the research tables (iscm_kg.research_tables), listed in SHA256SUMS as tables/{file}
 DUMPS = {
     "iscm-kg.nq": ("application/n-quads", ox.RdfFormat.N_QUADS),
     "iscm-kg.trig": ("application/trig", ox.RdfFormat.TRIG),
@@ -232,7 +232,8 @@ def _void(folder: Path, stats: dict, base: str, version: str) -> list[ox.Triple]
     void, dcat, dct = "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/"
     spdx = "http://spdx.org/rdf/terms#"
     xsd_int = N("http://www.w3.org/2001/XMLSchema#integer")
-    ds = N(base + "id/dataset/iscm-kg")
+    record = iris.Ids(base).dataset()
+    ds = N(record)
     out: list[ox.Triple] = []
 
     def add(s, p, o):
@@ -258,30 +259,30 @@ def _void(folder: Path, stats: dict, base: str, version: str) -> list[ox.Triple]
     add(ds, void + "properties", L(str(len(stats["properties"])), datatype=xsd_int))
     add(ds, void + "classes", L(str(len(stats["classes"])), datatype=xsd_int))
     for name, (media, _fmt) in sorted(DUMPS.items()):
-        dist = N(f"{base}id/dataset/iscm-kg/{name}")
+        dist = N(f"{record}/{name}")
         add(ds, void + "dataDump", N(f"{base}download/{name}"))
         add(ds, dcat + "distribution", dist)
         add(dist, rdf + "type", N(dcat + "Distribution"))
         add(dist, dcat + "downloadURL", N(f"{base}download/{name}"))
         add(dist, dcat + "mediaType", L(media))
         add(dist, dcat + "byteSize", L(str((folder / name).stat().st_size), datatype=xsd_int))
-        checksum = N(f"{base}id/dataset/iscm-kg/{name}#sha256")
+        checksum = N(f"{record}/{name}#sha256")
         add(dist, spdx + "checksum", checksum)
         add(checksum, spdx + "algorithm", N(spdx + "checksumAlgorithm_sha256"))
         add(checksum, spdx + "checksumValue", L(hashlib.sha256((folder / name).read_bytes()).hexdigest()))
     for table, count in sorted(stats["tables"].items()):
-        subset = N(f"{base}id/dataset/iscm-kg/{table}")
+        subset = N(f"{record}/{table}")
         add(ds, void + "subset", subset)
         add(subset, rdf + "type", N(void + "Dataset"))
         add(subset, dct + "title", L(f"Named graphs from {table}", language="en"))
         add(subset, void + "triples", L(str(count), datatype=xsd_int))
     for cls, count in sorted(stats["classes"].items()):
-        part = N(f"{base}id/dataset/iscm-kg/class/{hashlib.sha1(cls.encode()).hexdigest()[:10]}")
+        part = N(f"{record}/class/{hashlib.sha1(cls.encode()).hexdigest()[:10]}")
         add(ds, void + "classPartition", part)
         add(part, void + "class", N(cls))
         add(part, void + "entities", L(str(count), datatype=xsd_int))
     for prop, count in sorted(stats["properties"].items()):
-        part = N(f"{base}id/dataset/iscm-kg/property/{hashlib.sha1(prop.encode()).hexdigest()[:10]}")
+        part = N(f"{record}/property/{hashlib.sha1(prop.encode()).hexdigest()[:10]}")
         add(ds, void + "propertyPartition", part)
         add(part, void + "property", N(prop))
         add(part, void + "triples", L(str(count), datatype=xsd_int))

@@ -25,6 +25,8 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 
 from iscm_kg.paths import QUERIES
 from iscm_kg.querying import load_query
+from iscm_kg.research_tables import FOLDER as TABLES
+from iscm_kg.research_tables import METADATA
 
 from .dataset import archive_name, build_info, not_found_response, rdf_response, void_triples
 from .negotiation import choose_representation
@@ -50,9 +52,8 @@ FILES: dict[str, tuple[str, str]] = {
 }
 ARCHIVE = ("application/zip", "this release in one zip: dumps, tables, codebook, networks, citation records, "
                               "attribution notices, and SHA256SUMS of its contents")
-TABLES = "tables"  # the research tables' folder in the release (iscm_kg.release.TABLES)
 TABLE_MEDIA = {".csv": "text/csv", ".json": "application/csvm+json", ".md": "text/markdown", ".html": "text/html"}
-TABLE_FILES = {"tables.csv-metadata.json": "CSV on the Web metadata: the tables, their columns, keys and sources",
+TABLE_FILES = {METADATA: "CSV on the Web metadata: the tables, their columns, keys and sources",
                "codebook.html": "the codebook: every table and column explained",
                "codebook.md": "the codebook, in Markdown"}
 DATED = re.compile(r"^(?P<stem>[\w-]+?)-(?P<date>\d{4}-\d{2}-\d{2})(?P<ext>\.[\w.]+)$")
@@ -132,7 +133,7 @@ def table_listing() -> list[dict[str, Any]]:
         meta = json.loads(path.read_text(encoding="utf-8"))
         return {t["url"]: f"{t['dc:title']}: {t['dc:description']}" for t in meta.get("tables", [])}
 
-    described = {**parsed("table-titles", folder / "tables.csv-metadata.json", titles), **TABLE_FILES}
+    described = {**parsed("table-titles", folder / METADATA, titles), **TABLE_FILES}
     files = []
     for relative, digest in sorted(checksums().items()):
         name = relative.removeprefix(f"{TABLES}/")
@@ -216,6 +217,8 @@ def table_file(name: str) -> Response:
         return not_found_response(message=f"/download/tables/{name} is not a file of this release's tables")
     response = send_file(path, mimetype=TABLE_MEDIA[path.suffix], conditional=True, etag=digest,
                          download_name=name, max_age=300)
+    if path.suffix == ".csv":  # where a CSV on the Web processor given the table's URL finds its metadata
+        response.headers["Link"] = f'<{METADATA}>; rel="describedby"; type="application/csvm+json"'
     return _with_checksum(response, digest)
 
 

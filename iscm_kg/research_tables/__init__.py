@@ -19,6 +19,7 @@ from . import derive, read
 from .codebook import codebook_html, codebook_markdown
 from .schema import metadata, tables
 
+FOLDER = "tables"  # the tables' folder in a release, listed in its SHA256SUMS as tables/{file}
 METADATA = "tables.csv-metadata.json"
 
 

@@ -45,7 +45,8 @@ def status_codes(memberships: list[dict]) -> dict[tuple[str, str], int]:
 
 
 def column_name(iscm_key: str) -> str:
-    """The matrix column of an ISCM: its key with "-" as "_" (a CSVW column name, an R and pandas name)."""
+    """The matrix column of an ISCM: its key with "-" as "_" (a CSVW column name and a pandas one; R's read.csv
+    puts an X before a leading digit unless given check.names = FALSE)."""
     return iscm_key.replace("-", "_")
 
 

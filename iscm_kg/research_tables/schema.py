@@ -11,7 +11,7 @@ from .. import attribution, iris
 from .derive import COW_CODES, ROLE_CODES, column_name
 from .read import LIST
 
-YEAR = {"base": "gYear", "format": "[0-9]{4}"}
+YEAR = {"base": "gYear"}  # a date type takes no regular expression as its format (CSVW)
 IRIS = "anyURI"
 
 
@@ -63,7 +63,7 @@ ISCMS = Table(
      Column("short_label", "string", "A short name for tables and figures.", property="iscm:shortLabel"),
      Column("acronym", "string", "Its acronym, where the sources use one.", property="iscm:acronym"),
      Column("type", one_of("rcp", "irf", "global"), "rcp: regional consultative process; irf: interregional "
-            "forum; global: global process.", True, "rdf:type"),
+            "forum; global: global process (the class of its IRI).", True),
      Column("regions", "string", "The regions it covers, as Annex 2 prints them.", separator=LIST),
      Column("established", YEAR, "The year it was established.", property="iscm:yearEstablished"),
      Column("status", one_of("active", "dormant", "completed", "renamed"), "Whether it is active, as the sources "
@@ -85,7 +85,7 @@ STATES = Table(
             "(XKX for Kosovo), or SADR for the Sahrawi Arab Democratic Republic, which has none.", True),
      Column("iri", IRIS, "Its IRI (dereferenceable).", True),
      Column("name", "string", "Its English name.", True, "skos:prefLabel"),
-     Column("kind", one_of("state", "territory"), "state or territory.", True, "rdf:type"),
+     Column("kind", one_of("state", "territory"), "state or territory (the class of its IRI).", True),
      Column("iso3", {"base": "string", "format": "[A-Z]{3}"}, "ISO 3166-1 alpha-3 code.",
             property="iscm:iso3166Alpha3"),
      Column("iso2", {"base": "string", "format": "[A-Z]{2}"}, "ISO 3166-1 alpha-2 code.",
@@ -95,7 +95,8 @@ STATES = Table(
      Column("m49_region", "string", "UN M49 region."),
      Column("m49_subregion", "string", "UN M49 sub-region."),
      Column("cow_code", {"base": "integer", "minimum": 2, "maximum": 999}, "Correlates of War State code (CCode; "
-            "empty: not in the COW list, e.g. territories, the Holy See, Palestine).", property="iscm:cowCode"),
+            "empty: not in the COW list: the territories, the Cook Islands, Niue, Palestine and the Sahrawi Arab "
+            "Democratic Republic).", property="iscm:cowCode"),
      Column("cow_abb", {"base": "string", "format": "[A-Z]{3}"}, "Correlates of War State abbreviation (StateAbb).",
             property="iscm:cowAbbreviation"),
      Column("wikidata", {"base": "string", "format": "Q[0-9]+"}, "Its Wikidata item.", True, "skos:exactMatch",
@@ -114,7 +115,7 @@ MEMBERSHIPS = Table(
     [Column("reference", IRIS, "The reference: this source's support for the statement.", True),
      Column("statement", IRIS, "The statement (org:Membership).", True),
      Column("party", IRIS, "The State, territory, organization or group of States holding the role.", True,
-            "org:member"),
+            "org:member", value_url="{+party}"),
      Column("party_kind", one_of("state", "territory", "organization", "group"), "What the party is.", True),
      Column("party_name", "string", "The party's name.", True),
      Column("state", "string", "The party's key in states.csv when it is a State or territory (else empty)."),
@@ -134,7 +135,7 @@ MEMBERSHIPS = Table(
             property="iscm:qualifier", about_url=REFERENCE),
      Column("note", "string", "The note on this source's support.", property="rdfs:comment", about_url=REFERENCE),
      Column("source", IRIS, "The source locator: a line of a source document.", True, "prov:entity",
-            about_url=REFERENCE),
+            value_url="{+source}", about_url=REFERENCE),
      Column("source_document", "string", "The source document's key: memberships (the list compiled from public "
             "pages, line = its line in data/memberships.csv), report (IOM's 2019 assessment report), a summary-*.",
             True, "dct:isPartOf", value_url="{base}id/document/{source_document}", about_url=LOCATOR),
@@ -142,7 +143,8 @@ MEMBERSHIPS = Table(
             "iscm:line", about_url=LOCATOR),
      Column("source_section", "string", "The section of the document.", property="iscm:section", about_url=LOCATOR),
      Column("source_url", IRIS, "The web pages the row cites; for a row of the list without one, the locator of "
-            "the report or summary line that states it.", separator=LIST, property="dct:source", about_url=LOCATOR)],
+            "the report or summary line that states it.", separator=LIST, property="dct:source",
+            value_url="{+source_url}", about_url=LOCATOR)],
     ["reference"], {"iscm": "iscms", "state": "states"}, ["document/memberships", "document/report"],
     about_url="{+statement}")
 
@@ -260,7 +262,7 @@ def metadata(all_tables: list[Table], roles: list[dict[str, str]], base: str) ->
                           "statements of the graph: ISCMs, States with their ISO, M49, COW and Wikidata identifiers, "
                           "memberships with their sources, a State x ISCM matrix and State and ISCM pairs in the "
                           "style of the Correlates of War IGO data, and thematic foci.",
-        "dc:isPartOf": {"@id": ids.thing("dataset", "iscm-kg")},
+        "dc:isPartOf": {"@id": ids.dataset()},
         "dc:license": {"@id": attribution.LICENSE},
         "dc:rights": attribution.RIGHTS,
         "dc:bibliographicCitation": "COW codes: " + attribution.COW_CITATION,

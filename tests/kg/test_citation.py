@@ -131,7 +131,8 @@ def test_the_coverage_is_the_years_and_places_of_the_sources(release: Path) -> N
                 territories.add(quad.subject.value)
     dataset = json.loads((release / "dataset.jsonld").read_text(encoding="utf-8"))
     assert dataset["temporalCoverage"] == f"{min(years)}/{max(years)}"
-    assert dataset["spatialCoverage"]["name"] == f"World: {len(states)} States and {len(territories)} territories"
+    assert dataset["spatialCoverage"] == {"@type": "Place", "name": "World", "description":
+                                          f"World: {len(states)} States and {len(territories)} territories"}
     record = json.loads((release / "datacite.json").read_text(encoding="utf-8"))
     assert {"date": f"{min(years)}/{max(years)}", "dateType": "Other",
             "dateInformation": "Coverage: the years the sources describe"} in record["dates"]

@@ -102,6 +102,8 @@ def test_the_research_tables_are_listed_and_served_with_their_checksums(client: 
     dyads = client.get("/download/tables/dyads.csv")
     assert dyads.status_code == 200 and dyads.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert dyads.data == (release / "tables" / "dyads.csv").read_bytes()
+    # a CSV on the Web processor given the table's URL finds its metadata (tabular-metadata, "Link Header")
+    assert dyads.headers["Link"] == '<tables.csv-metadata.json>; rel="describedby"; type="application/csvm+json"'
     digest = hashlib.sha256(dyads.data).hexdigest()
     assert digest == sums["tables/dyads.csv"] == dyads.headers["X-Checksum-SHA256"]
     assert dyads.headers["ETag"] == f'"{digest}"'
