@@ -213,6 +213,15 @@ def build_info() -> dict[str, Any]:
     return dict(store().info)
 
 
+def site_root() -> str:
+    """The site's public root URL (ending in /): that of the public endpoint URL when the server is behind a proxy
+    (PUBLIC_ENDPOINT_URL, .../sparql), else the URL of this request. For URLs handed to other programs."""
+    public = current_app.config.get("PUBLIC_ENDPOINT_URL")
+    if public:
+        return public[: -len("sparql")] if public.endswith("/sparql") else public.rstrip("/") + "/"
+    return request.url_root
+
+
 def archive_name() -> str | None:
     """The name of the release archive (``iscm-kg-{version}.zip``), if the release has one."""
     version = build_info().get("dataset_version")

@@ -7,7 +7,7 @@ from flask import Response
 
 from iscm_kg.querying import QueryFile
 
-from ..dataset import archive_name, build_info, query_files, schema_org_record
+from ..dataset import archive_name, build_info, query_files, schema_org_record, site_root
 from .common import q, val
 from .lists import mechanism_list
 from .templating import render
@@ -40,4 +40,5 @@ def home() -> Response:
         queries=queries_preview(),
         schema_org=schema_org_record(),
         archive=archive_name(),
+        site_root=site_root(),
     )

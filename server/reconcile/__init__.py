@@ -24,7 +24,7 @@ from flask.blueprints import BlueprintSetupState
 
 from iscm_kg.iris import ontology
 
-from ..dataset import base_iri, page_href
+from ..dataset import base_iri, page_href, site_root
 from ..errors import ProtocolError, render_error
 from ..names import fold
 from .batch import Query, bad, cap, read_batch, type_id
@@ -98,7 +98,7 @@ def parameter(name: str) -> str | None:
 
 
 def manifest() -> dict[str, Any]:
-    root = request.url_root
+    root = site_root()  # the URLs OpenRefine will call and link to: the public ones behind a proxy
     names = catalogue().type_names
     suggest = {"service_url": root.rstrip("/") + "/reconcile"}
     return {

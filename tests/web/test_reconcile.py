@@ -71,6 +71,21 @@ def test_manifest(client: FlaskClient) -> None:
                                                          "service_path": "/propose_properties"}}
 
 
+def test_behind_a_proxy_the_manifest_names_the_public_urls(app: Flask, client: FlaskClient) -> None:
+    """With PUBLIC_ENDPOINT_URL set, OpenRefine is sent to the public site, not to the host behind the proxy."""
+    before = app.config.get("PUBLIC_ENDPOINT_URL")
+    app.config["PUBLIC_ENDPOINT_URL"] = "https://iscm.example.org/kg/sparql"
+    try:
+        manifest = client.get("/reconcile").get_json()
+    finally:
+        app.config["PUBLIC_ENDPOINT_URL"] = before
+    valid("manifest.json", manifest)
+    assert manifest["view"]["url"] == "https://iscm.example.org/kg/page/id/{{id}}"
+    assert manifest["preview"]["url"].startswith("https://iscm.example.org/kg/reconcile/preview?id=")
+    assert manifest["suggest"]["entity"]["service_url"] == "https://iscm.example.org/kg/reconcile"
+    assert manifest["documentation"] == "https://iscm.example.org/kg/page/id/dataset/iscm-kg"
+
+
 def test_view_and_documentation_resolve_to_pages(client: FlaskClient) -> None:
     manifest = client.get("/reconcile").get_json()
     assert manifest["view"]["url"] == "http://localhost/page/id/{{id}}"
