@@ -17,6 +17,7 @@ import gc
 import logging
 import os
 import re
+import threading
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -272,5 +273,20 @@ def worker_app() -> Gateway:
     if not runtime:
         raise RuntimeError("ISCM_KG_RUNTIME is not set: start the server with `iscm-kg serve`")
     gateway = Gateway(config, Path(runtime))
+    end_with_parent()
     gc.freeze()  # the app's objects live as long as the worker: the collector skips them (shorter pauses)
     return gateway
+
+
+def end_with_parent(poll: float = 1.0) -> None:
+    """End this web worker when `iscm-kg serve`, its parent, is gone (killed, or by the OOM killer), rather than
+    keep its port and memory with nobody to stop it: a thread looks every ``poll`` seconds."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll)
+        log.error("the server process %d is gone: this web worker ends", parent)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

@@ -62,6 +62,7 @@ class Supervisor:
     def __init__(self, config: dict, runtime: Path) -> None:
         self.config = config
         self.runtime = runtime
+        self.parent = os.getppid()  # `iscm-kg serve`: when it is gone (killed, OOM), this supervisor ends too
         self.table = Table(runtime / lanes.TABLE_FILE)
         self.timeout = float(config["QUERY_TIMEOUT"])
         self.memory = int(config["ENGINE_MEMORY_MB"]) * 1024 * 1024
@@ -128,6 +129,9 @@ class Supervisor:
         while True:
             now = time.monotonic()
             self._reap()
+            if not self.stopping and os.getppid() != self.parent:
+                log.error("the server process %d is gone: the engine supervisor stops", self.parent)
+                self._stop(signal.SIGTERM, None)
             if self.stopping:
                 stop_by = stop_by or now + self.timeout + 1
                 if not self.engines or now > stop_by:

@@ -19,6 +19,7 @@ import requests
 from .conftest import (
     EX,
     Server,
+    command_line,
     cpu_seconds,
     descendants,
     engine_pids,
@@ -347,5 +348,24 @@ def test_engines_and_their_supervisor_killed_again_and_again_do_not_take_the_ser
             assert supervisor_pid(server) not in (None, supervisor)
         assert server.process.poll() is None
         assert "starting it again" in server.log()
+    finally:
+        server.stop()
+
+
+def test_nothing_outlives_a_killed_server(server_tmp: Path, dist: Path) -> None:
+    # `iscm-kg serve` killed outright (SIGKILL, the OOM killer): its web workers and engine supervisor, which hold
+    # the port and the store in memory, end too instead of serving on with nobody to stop them; the engines end
+    # with their supervisor.
+    server = start_ours("killed-outright", server_tmp, dist, workers=2)
+    try:
+        assert answer_after(server) is not None
+        below = descendants(server.process.pid)
+        assert supervisor_pid(server) in below and len(below) >= 4  # supervisor, engines, two web workers
+        os.kill(server.process.pid, signal.SIGKILL)
+        server.process.wait()
+        deadline = time.monotonic() + 20
+        while (alive := {pid for pid in below if Path(f"/proc/{pid}").exists()}) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive, [command_line(pid) for pid in alive]
     finally:
         server.stop()
