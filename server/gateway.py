@@ -17,7 +17,6 @@ import gc
 import logging
 import os
 import re
-import threading
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +32,7 @@ from .auth import require_update_rights
 from .cors import COMMON_HEADERS, PREFLIGHT_HEADERS
 from .engine import wire
 from .engine.client import Engines
+from .engine.lifeline import end_with_serve
 from .engine.store import EngineStore
 from .errors import ProtocolError, render_error
 from .http_cache import ResultCache
@@ -273,20 +273,6 @@ def worker_app() -> Gateway:
     if not runtime:
         raise RuntimeError("ISCM_KG_RUNTIME is not set: start the server with `iscm-kg serve`")
     gateway = Gateway(config, Path(runtime))
-    end_with_parent()
+    end_with_serve("this web worker")
     gc.freeze()  # the app's objects live as long as the worker: the collector skips them (shorter pauses)
     return gateway
-
-
-def end_with_parent(poll: float = 1.0) -> None:
-    """End this web worker when `iscm-kg serve`, its parent, is gone (killed, or by the OOM killer), rather than
-    keep its port and memory with nobody to stop it: a thread looks every ``poll`` seconds."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(poll)
-        log.error("the server process %d is gone: this web worker ends", parent)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .engine import lanes
+from .engine import lanes, lifeline
 from .engine.table import Table
 
 log = logging.getLogger(__name__)
@@ -196,6 +196,7 @@ def run(host: str, port: int, workers: int, dist: Path, backend_url: str | None)
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         metrics_dir = tempfile.mkdtemp(prefix="iscm-kg-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    lifeline.mark_serve()  # the workers and the supervisor end when this process is gone
     engines = Engines(config)
     engines.start()
     try:

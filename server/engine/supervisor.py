@@ -34,7 +34,7 @@ from iscm_kg.settings import load_config
 
 from ..backends import Backend, BackendUnavailable, create_backend
 from ..results import Spool
-from . import lanes, process, sandbox
+from . import lanes, lifeline, process, sandbox
 from .admission import Actions, Job, LongQueries
 from .jobs import Jobs
 from .table import ACCEPTING, CRASHED, DEADLINE, EMPTY, OVER_CAPACITY, RETIRED, RUNNING, STARTING, Table
@@ -62,7 +62,7 @@ class Supervisor:
     def __init__(self, config: dict, runtime: Path) -> None:
         self.config = config
         self.runtime = runtime
-        self.parent = os.getppid()  # `iscm-kg serve`: when it is gone (killed, OOM), this supervisor ends too
+        self.serve = lifeline.serve_pid()  # when it is gone (killed, OOM), this supervisor ends too
         self.table = Table(runtime / lanes.TABLE_FILE)
         self.timeout = float(config["QUERY_TIMEOUT"])
         self.memory = int(config["ENGINE_MEMORY_MB"]) * 1024 * 1024
@@ -129,8 +129,8 @@ class Supervisor:
         while True:
             now = time.monotonic()
             self._reap()
-            if not self.stopping and os.getppid() != self.parent:
-                log.error("the server process %d is gone: the engine supervisor stops", self.parent)
+            if not self.stopping and lifeline.serve_is_gone(self.serve):
+                log.error("the server process %d is gone: the engine supervisor stops", self.serve)
                 self._stop(signal.SIGTERM, None)
             if self.stopping:
                 stop_by = stop_by or now + self.timeout + 1
